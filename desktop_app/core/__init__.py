@@ -1,0 +1,1 @@
+"""Qt-free core: store, encoders, training, export, index and matching."""
