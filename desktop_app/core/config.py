@@ -1,0 +1,54 @@
+"""Training settings: a validated dataclass with dict round-trips (stored with each model version)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from .encoders import DEFAULT_BASE_MODEL
+
+LOSSES = ("arcface", "cosface", "softmax")
+
+
+@dataclass
+class TrainConfig:
+    base_model: str = DEFAULT_BASE_MODEL
+    loss: str = "arcface"
+    margin: float = 0.2          # radians for ArcFace (additive angle), cosine units for CosFace
+    scale: float = 32.0          # logit scale: suits tens to hundreds of classes
+    epochs: int = 3
+    batch_size: int = 32
+    lr: float = 3e-5             # encoder
+    head_lr: float = 5e-3        # the margin head's class weights learn much faster
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    max_grad_norm: float = 1.0
+    max_length: int = 48         # tokens; consumer questions are short
+    freeze_word_embeddings: bool = True  # the 250k-row matrix dominates time and memory
+    val_fraction: float = 0.2
+    val_min_similar: int = 5     # a standard question gives validation items only from this many
+    val_min_total: int = 10      # fewer held-out items than this: train on everything
+    seed: int = 0
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.loss not in LOSSES:
+            raise ValueError(f"unknown loss '{self.loss}' (one of {', '.join(LOSSES)})")
+        positive = ("scale", "epochs", "batch_size", "lr", "head_lr", "max_length")
+        for name in positive:
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if not 0 <= self.margin < 1.5:
+            raise ValueError(f"margin must be in [0, 1.5), got {self.margin}")
+        if not 0 <= self.val_fraction < 1:
+            raise ValueError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown training settings: {', '.join(sorted(unknown))}")
+        return cls(**data)

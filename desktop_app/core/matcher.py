@@ -1,0 +1,145 @@
+"""Answer consumer questions: normalise, encode on onnxruntime, search the index, decide.
+
+Never imports torch. The index follows the store: before each query the matcher compares the
+shop's revision with the index's and embeds only the entries that changed, so an added standard
+question is found at once, without retraining.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .evaluation import decide
+from .index import VectorIndex
+from .normalize import normalize_text
+from .runtime import OnnxEncoder
+from .store import ModelVersion, NotFoundError, Store, StoreError
+
+ENTRIES_PER_RESULT = 8  # entries fetched per requested standard question (several per question)
+
+
+class NoModelError(StoreError):
+    pass
+
+
+@dataclass
+class Match:
+    id: int
+    standard_question: str
+    category: str
+    answer: str
+    score: float
+
+
+@dataclass
+class QueryResult:
+    query: str
+    decision: str
+    matches: list[Match] = field(default_factory=list)
+    model_version: int | None = None
+    latency_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("latency_ms")
+        return d
+
+
+def sync_index(store: Store, shop_id: int, index: VectorIndex, encoder: OnnxEncoder,
+               entries=None) -> dict[int, int]:
+    """Bring `index` up to the store's current revision; returns label -> standard question id."""
+    revision = store.shop(shop_id).revision  # read first: an edit made meanwhile triggers another sync
+    entries = store.index_entries(shop_id) if entries is None else entries
+    want = {e.label: e.norm for e in entries}
+    gone = [lab for lab in index.texts if lab not in want]
+    changed = [lab for lab, text in want.items() if index.texts.get(lab) != text]
+    if changed:
+        texts = [want[lab] for lab in changed]
+        index.upsert(changed, texts, encoder.encode(texts))
+    index.remove(gone)
+    index.revision = revision
+    return {e.label: e.standard_id for e in entries}
+
+
+class Matcher:
+    def __init__(self, store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder | None = None):
+        self.store = store
+        self.shop_id = shop_id
+        self.version = version
+        if version.files_removed or not version.onnx_dir or not version.index_path:
+            raise NoModelError(f"the files of model version {version.id} were removed; activate a newer one or retrain")
+        variant = version.params.get("runtime_variant", "float32")
+        self.encoder = encoder or OnnxEncoder(Path(version.onnx_dir), variant=variant)
+        self.index_path = Path(version.index_path)
+        try:
+            self.index = VectorIndex.load(self.index_path)
+        except (OSError, ValueError, RuntimeError):
+            self.index = VectorIndex(self.encoder.dim)  # missing or broken: rebuilt from the store
+        self._owner: dict[int, int] = {}
+        self._lookup: dict[int, dict] = {}
+        self._revision = None
+        self.refresh(force=True)
+
+    @classmethod
+    def open(cls, store: Store, shop_id: int) -> "Matcher":
+        version = store.active_version(shop_id)
+        if version is None:
+            raise NoModelError("this shop has no model yet: run `standardq train` (or open it in the app once)")
+        return cls(store, shop_id, version)
+
+    def refresh(self, force: bool = False) -> None:
+        """Follow store edits: cheap (one SELECT) when nothing changed."""
+        revision = self.store.shop(self.shop_id).revision
+        if not force and revision == self._revision:
+            return
+        entries = self.store.index_entries(self.shop_id)
+        if revision != self.index.revision or len(self.index) != len(entries):
+            self._owner = sync_index(self.store, self.shop_id, self.index, self.encoder, entries)
+            self.index.save(self.index_path)
+        else:
+            self._owner = {e.label: e.standard_id for e in entries}
+        self._lookup = self.store.standard_lookup(self.shop_id)
+        self._revision = revision
+
+    def query(self, text: str, k: int = 5) -> QueryResult:
+        t0 = time.perf_counter()
+        try:
+            self.refresh()
+        except NotFoundError:
+            raise NoModelError("the shop was deleted") from None
+        norm = normalize_text(text or "")
+        if not norm:
+            return QueryResult(text, "no_match", [], self.version.id, 0.0)
+        vector = self.encoder.encode_one(norm)
+        labels, scores = self.index.search(vector, k * ENTRIES_PER_RESULT)
+        return self._result(text, labels, scores, k, t0)
+
+    def query_many(self, texts: list[str], k: int = 5, batch_size: int = 64) -> list[QueryResult]:
+        """Batch path for predict: encodes in batches; results in input order."""
+        self.refresh()
+        norms = [normalize_text(t or "") for t in texts]
+        todo = [i for i, n in enumerate(norms) if n]
+        vectors = self.encoder.encode([norms[i] for i in todo], batch_size=batch_size) if todo else None
+        results = [QueryResult(t, "no_match", [], self.version.id) for t in texts]
+        for row, i in enumerate(todo):
+            t0 = time.perf_counter()
+            labels, scores = self.index.search(vectors[row], k * ENTRIES_PER_RESULT)
+            results[i] = self._result(texts[i], labels, scores, k, t0)
+        return results
+
+    def _result(self, text: str, labels: np.ndarray, scores: np.ndarray, k: int, t0: float) -> QueryResult:
+        best: dict[int, float] = {}
+        for lab, score in zip(labels.tolist(), scores.tolist()):
+            sq = self._owner.get(lab)
+            if sq is not None and sq not in best:  # results come best first
+                best[sq] = score
+        matches = []
+        for sq, score in list(best.items())[:k]:
+            info = self._lookup[sq]
+            matches.append(Match(sq, info["text"], info["category"], info["answer"], round(float(score), 4)))
+        decision = decide(matches[0].score if matches else None, self.version.thresholds)
+        return QueryResult(text, decision, matches, self.version.id, (time.perf_counter() - t0) * 1000)

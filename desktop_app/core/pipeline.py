@@ -1,0 +1,237 @@
+"""The retrain path shared by the GUI and the CLI: snapshot -> train -> export -> evaluate -> index -> activate.
+
+A shop is answered from the moment it has questions: `ensure_model` gives it a version built on
+the untuned base encoder. A retrain makes a new version; the active one stays active until the new
+one has been exported and indexed, and a failed or cancelled run leaves it untouched.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import TrainConfig
+from .encoders import DEFAULT_BASE_MODEL, input_prefix, resolve_base_model
+from .evaluation import class_scores, default_thresholds, top1
+from .index import VectorIndex
+from .matcher import sync_index
+from ..paths import cache_dir
+from .reporter import NULL, Cancelled, Reporter
+from .runtime import OnnxEncoder
+from .store import ModelVersion, Store, StoreError
+
+KEEP_VERSIONS = 3
+INT8_TOLERANCE = 0.005  # int8 serves queries if validation top-1 stays within 0.5 points
+LOO_MAX_QUERIES = 1500  # leave-one-out sample size for the untuned version's thresholds
+
+# Parity texts for exporting a base model, which has no shop data of its own.
+PARITY_SAMPLES = [
+    "扫地机器人吸力变小了怎么办", "洗地机拖完地有水渍", "怎么开发票", "退货运费谁出", "App 连不上 Wi-Fi",
+    "How do I reset the robot?", "where is my order", "充电座找不到了", "滚刷多久换一次", "转人工",
+]
+
+
+@dataclass
+class RetrainResult:
+    version: ModelVersion
+    val_top1_before: float
+    val_top1_after: float
+    seconds: float
+
+
+def version_dir(store: Store, shop_id: int, version_id: int) -> Path:
+    return store.home / "shops" / str(shop_id) / f"v{version_id}"
+
+
+def _slug(spec: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", spec).strip("_")
+
+
+def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> Path:
+    """The untuned base encoder as ONNX, exported once per user into the cache."""
+    target = cache_dir() / "onnx" / _slug(spec)
+    if (target / "standardq_encoder.json").exists():
+        return target
+    from .export import export_onnx
+
+    base = resolve_base_model(spec, reporter)
+    reporter.stage("export base model")
+    if target.exists():
+        shutil.rmtree(target)  # a leftover of an interrupted export
+    export_onnx(base.path, target, prefix=input_prefix(spec), parity_texts=PARITY_SAMPLES, reporter=reporter)
+    return target
+
+
+def _shop_base_model(store: Store, shop_id: int) -> str:
+    return store.shop_settings(shop_id).get("base_model", DEFAULT_BASE_MODEL)
+
+
+def build_index(store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder,
+                reporter: Reporter = NULL) -> VectorIndex:
+    """A fresh index of the store's current entries (not a snapshot: edits made meanwhile count)."""
+    reporter.stage("index")
+    index = VectorIndex(encoder.dim, capacity=1024)
+    sync_index(store, shop_id, index, encoder)
+    index.save(Path(version.index_path))
+    reporter.progress(1, 1)
+    return index
+
+
+def _leave_one_out(encoder: OnnxEncoder, snapshot: dict) -> dict:
+    """Untuned model: each operator-written similar question against all other entries."""
+    texts, labels, queries = [], [], []
+    for ci, cls in enumerate(snapshot["classes"]):
+        texts.append(cls["text"])
+        labels.append(ci)
+        for text, generated in zip(cls["similar"], cls["generated"]):
+            if not generated:
+                queries.append(len(texts))
+            texts.append(text)
+            labels.append(ci)
+    random.Random(0).shuffle(queries)
+    queries = np.asarray(sorted(queries[:LOO_MAX_QUERIES]), dtype=np.int64)
+    emb = encoder.encode(texts)
+    if len(queries) == 0:
+        return {"score": np.zeros(0), "correct": np.zeros(0, bool), "best_wrong": np.zeros(0)}
+    scores = class_scores(emb[queries], emb, labels, len(snapshot["classes"]), exclude_self=queries)
+    result = top1(scores, np.asarray(labels)[queries])
+    return result
+
+
+def ensure_model(store: Store, shop_id: int, reporter: Reporter = NULL) -> ModelVersion:
+    """The active version, or a new one on the untuned base encoder (so a shop answers right away)."""
+    active = store.active_version(shop_id)
+    if active is not None:
+        return active
+    spec = _shop_base_model(store, shop_id)
+    onnx_dir = base_onnx_dir(spec, reporter)
+    snapshot = store.training_snapshot(shop_id)
+    version = store.add_version(shop_id, base_model=spec, loss="none", params={"runtime_variant": "float32"},
+                                data_hash=snapshot["data_hash"], data_revision=snapshot["revision"],
+                                status="indexing", onnx_dir=str(onnx_dir))
+    vdir = version_dir(store, shop_id, version.id)
+    try:
+        encoder = OnnxEncoder(onnx_dir, variant="float32")
+        reporter.stage("evaluate")
+        result = _leave_one_out(encoder, snapshot)
+        thresholds = default_thresholds(result)
+        metrics = {"loo_top1": float(result["correct"].mean()) if len(result["correct"]) else None,
+                   "eval": "leave-one-out on similar questions"}
+        version = store.update_version(version.id, index_path=str(vdir / "index.bin"),
+                                       thresholds=thresholds, metrics=metrics)
+        build_index(store, shop_id, version, encoder, reporter)
+        store.update_version(version.id, status="ready")
+        return store.activate_version(version.id)
+    except BaseException:
+        store.update_version(version.id, status="failed")
+        shutil.rmtree(vdir, ignore_errors=True)
+        raise
+
+
+def _evaluate_variant(encoder: OnnxEncoder, split, n_classes: int) -> dict:
+    entries = encoder.encode(split.entry_texts)
+    queries = encoder.encode(split.val_texts)
+    return top1(class_scores(queries, entries, split.entry_labels, n_classes), split.val_labels)
+
+
+def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, reporter: Reporter = NULL,
+            keep: int = KEEP_VERSIONS) -> RetrainResult:
+    from .export import export_onnx
+    from .training import split_snapshot, train
+
+    t0 = time.time()
+    config = config or TrainConfig(base_model=_shop_base_model(store, shop_id))
+    snapshot = store.training_snapshot(shop_id)
+    n_classes = len(snapshot["classes"])
+    if n_classes < 2:
+        raise StoreError("training needs at least 2 enabled standard questions")
+    base = resolve_base_model(config.base_model, reporter)
+    prefix = input_prefix(config.base_model)
+    version = store.add_version(shop_id, base_model=config.base_model, loss=config.loss,
+                                params=config.to_dict(), data_hash=snapshot["data_hash"],
+                                data_revision=snapshot["revision"], status="training")
+    vdir = version_dir(store, shop_id, version.id)
+    try:
+        result = train(snapshot, config, base.path, prefix, vdir / "model", reporter)
+        reporter.check_cancel()
+        reporter.stage("export")
+        texts = [t for c in snapshot["classes"] for t in [c["text"], *c["similar"]]]
+        parity = random.Random(config.seed).sample(texts, min(200, len(texts)))
+        exported = export_onnx(vdir / "model", vdir / "onnx", prefix=prefix, parity_texts=parity,
+                               max_length=config.max_length, reporter=reporter)
+        shutil.rmtree(vdir / "model", ignore_errors=True)  # the ONNX files are what queries use
+        reporter.check_cancel()
+
+        reporter.stage("evaluate")
+        split = split_snapshot(snapshot, config)
+        metrics = {"val_top1_untuned": result.val_top1_before, "val_top1_torch": result.val_top1_after,
+                   "n_train": result.n_train, "n_val": result.n_val, "train_seconds": result.seconds,
+                   "best_epoch": result.best_epoch, "history": result.history,
+                   "parity_min_cosine": exported.parity_min_cosine,
+                   "int8_min_cosine": exported.int8_min_cosine, "stopped_reason": result.stopped_reason}
+        variant = "float32"
+        if split.val_texts:
+            f32 = _evaluate_variant(OnnxEncoder(vdir / "onnx", variant="float32"), split, n_classes)
+            metrics["val_top1_float32"] = float(f32["correct"].mean())
+            chosen = f32
+            if exported.int8_path is not None:
+                i8 = _evaluate_variant(OnnxEncoder(vdir / "onnx", variant="int8"), split, n_classes)
+                metrics["val_top1_int8"] = float(i8["correct"].mean())
+                if metrics["val_top1_int8"] >= metrics["val_top1_float32"] - INT8_TOLERANCE:
+                    variant, chosen = "int8", i8
+            thresholds = default_thresholds(chosen)
+        else:  # tiny shop: nothing held out, so thresholds come from leave-one-out on training data
+            thresholds = default_thresholds(_leave_one_out(OnnxEncoder(vdir / "onnx"), snapshot))
+            thresholds["method"] += " (no validation split: optimistic)"
+        metrics["runtime_variant"] = variant
+        reporter.check_cancel()
+
+        params = {**config.to_dict(), "runtime_variant": variant}
+        version = store.update_version(version.id, status="indexing", metrics=metrics, thresholds=thresholds,
+                                       params=params, onnx_dir=str(vdir / "onnx"),
+                                       index_path=str(vdir / "index.bin"))
+        build_index(store, shop_id, version, OnnxEncoder(vdir / "onnx", variant=variant), reporter)
+        reporter.check_cancel()
+        store.update_version(version.id, status="ready")
+        version = store.activate_version(version.id)
+    except Cancelled:
+        store.update_version(version.id, status="cancelled")
+        shutil.rmtree(vdir, ignore_errors=True)
+        raise
+    except BaseException:
+        store.update_version(version.id, status="failed")
+        shutil.rmtree(vdir, ignore_errors=True)
+        raise
+    cleanup(store, shop_id, keep)
+    return RetrainResult(version, result.val_top1_before, metrics.get("val_top1_" + variant, result.val_top1_after),
+                         time.time() - t0)
+
+
+def activate(store: Store, version_id: int, reporter: Reporter = NULL) -> ModelVersion:
+    """Roll back (or forward) to a version: its index is rebuilt from the current store first."""
+    version = store.version(version_id)
+    if version.status != "ready" or version.files_removed or not version.onnx_dir:
+        raise StoreError(f"model version {version_id} cannot be activated (status {version.status}"
+                         f"{', files removed' if version.files_removed else ''})")
+    encoder = OnnxEncoder(Path(version.onnx_dir), variant=version.params.get("runtime_variant", "float32"))
+    build_index(store, version.shop_id, version, encoder, reporter)
+    return store.activate_version(version_id)
+
+
+def cleanup(store: Store, shop_id: int, keep: int = KEEP_VERSIONS) -> list[int]:
+    """Remove files of all but the newest `keep` ready versions (the active one always stays)."""
+    removed = []
+    ready = [v for v in store.versions(shop_id) if v.status == "ready" and not v.files_removed]
+    for v in ready[:-keep] if keep > 0 else ready:
+        if v.active:
+            continue
+        shutil.rmtree(version_dir(store, shop_id, v.id), ignore_errors=True)
+        store.update_version(v.id, files_removed=1)
+        removed.append(v.id)
+    return removed

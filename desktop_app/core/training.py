@@ -1,0 +1,216 @@
+"""Fine-tune the encoder on a shop's snapshot with an additive angular margin (ArcFace) head.
+
+`train(snapshot, config, base, out_dir, reporter)` is a plain function: no Qt, no store. It checks
+the reporter for cancel at every step, reports loss and validation top-1, stops on a non-finite
+loss keeping the last good weights, and saves the best epoch's encoder to `out_dir`.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .config import TrainConfig
+from .evaluation import top1_accuracy
+from .reporter import NULL, Reporter
+
+
+@dataclass
+class Split:
+    """Texts and class indices for training and validation; class i is snapshot['classes'][i]."""
+
+    train_texts: list[str]
+    train_labels: list[int]
+    val_texts: list[str]
+    val_labels: list[int]
+    # Entries the validation queries are scored against: standard texts + training similars.
+    entry_texts: list[str]
+    entry_labels: list[int]
+
+
+def split_snapshot(snapshot: dict, config: TrainConfig) -> Split:
+    """Hold out a share of accepted, operator-written similar questions for validation.
+
+    Only standard questions with at least `val_min_similar` similar questions give any away, and
+    generated ones (rules / llm) never enter the validation set. A tiny shop trains on everything.
+    """
+    rng = random.Random(config.seed)
+    classes = snapshot["classes"]
+    held: dict[int, set[int]] = {}
+    for ci, cls in enumerate(classes):
+        own = [j for j, gen in enumerate(cls["generated"]) if not gen]
+        if len(own) >= config.val_min_similar:
+            n_val = max(1, int(round(len(own) * config.val_fraction)))
+            held[ci] = set(rng.sample(own, n_val))
+    if sum(len(v) for v in held.values()) < config.val_min_total:
+        held = {}
+    sp = Split([], [], [], [], [], [])
+    for ci, cls in enumerate(classes):
+        sp.train_texts.append(cls["text"])
+        sp.train_labels.append(ci)
+        sp.entry_texts.append(cls["text"])
+        sp.entry_labels.append(ci)
+        for j, text in enumerate(cls["similar"]):
+            if j in held.get(ci, ()):
+                sp.val_texts.append(text)
+                sp.val_labels.append(ci)
+            else:
+                sp.train_texts.append(text)
+                sp.train_labels.append(ci)
+                sp.entry_texts.append(text)
+                sp.entry_labels.append(ci)
+    return sp
+
+
+@dataclass
+class TrainResult:
+    out_dir: Path
+    epochs_run: int
+    best_epoch: int
+    val_top1_before: float
+    val_top1_after: float
+    n_train: int
+    n_val: int
+    seconds: float
+    stopped_reason: str = ""  # '' / 'nan'
+    history: list[dict] = field(default_factory=list)
+
+
+def _embed(model, tokenizer, texts, prefix, max_length, batch_size=64):
+    import torch
+
+    from .model import tokenize
+
+    out = []
+    model.eval()
+    with torch.no_grad():
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            batch = tokenize(tokenizer, [texts[i] for i in idx], prefix, max_length)
+            out.append((idx, model(batch["input_ids"], batch["attention_mask"]).numpy()))
+    emb = np.zeros((len(texts), out[0][1].shape[1] if out else 0), dtype=np.float32)
+    for idx, vecs in out:
+        emb[idx] = vecs
+    return emb
+
+
+def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out_dir: Path,
+          reporter: Reporter = NULL) -> TrainResult:
+    import torch
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
+    from .losses import build_loss
+    from .model import SentenceEncoder, tokenize
+
+    t0 = time.time()
+    torch.manual_seed(config.seed)
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.set_num_threads(config.threads or os.cpu_count() or 1)
+
+    split = split_snapshot(snapshot, config)
+    n_classes = len(snapshot["classes"])
+    if n_classes < 2:
+        raise ValueError("training needs at least 2 enabled standard questions")
+    reporter.log(f"{len(split.train_texts)} training texts, {len(split.val_texts)} validation, {n_classes} classes")
+
+    tokenizer = AutoTokenizer.from_pretrained(base_path)
+    model = SentenceEncoder.from_pretrained(base_path)
+    if config.freeze_word_embeddings:
+        model.freeze_word_embeddings()
+
+    reporter.stage("prepare", total=1)
+    base_train = _embed(model, tokenizer, split.train_texts, prefix, config.max_length)
+    reporter.check_cancel()
+
+    def val_top1() -> float:
+        if not split.val_texts:
+            return float("nan")
+        entries = _embed(model, tokenizer, split.entry_texts, prefix, config.max_length)
+        queries = _embed(model, tokenizer, split.val_texts, prefix, config.max_length)
+        return top1_accuracy(queries, split.val_labels, entries, split.entry_labels, n_classes)
+
+    before = val_top1()
+    reporter.progress(1, 1)
+    # Start the head at the untuned class centroids: the first steps then refine the encoder
+    # instead of dragging it toward a random head.
+    labels_np = np.asarray(split.train_labels)
+    centroids = np.stack([base_train[labels_np == c].mean(axis=0) for c in range(n_classes)])
+    loss_fn = build_loss(config, n_classes, base_train.shape[1], centroids)
+
+    enc_params = [p for p in model.parameters() if p.requires_grad]
+    groups = [{"params": enc_params, "lr": config.lr, "weight_decay": config.weight_decay}]
+    head_params = [p for p in loss_fn.parameters() if p.requires_grad]
+    if head_params:
+        groups.append({"params": head_params, "lr": config.head_lr, "weight_decay": 0.0})
+    optimizer = torch.optim.AdamW(groups)
+    steps_per_epoch = math.ceil(len(split.train_texts) / config.batch_size)
+    total_steps = steps_per_epoch * config.epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * total_steps), total_steps)
+
+    def snapshot_state():
+        return {k: v.detach().clone() for k, v in model.state_dict().items()}, copy.deepcopy(loss_fn.state_dict())
+
+    best_state, best_score, best_epoch = snapshot_state(), before, 0
+    last_good = best_state
+    history: list[dict] = []
+    stopped = ""
+    step = 0
+    reporter.stage("train", total=total_steps)
+    rng = random.Random(config.seed)
+    order = list(range(len(split.train_texts)))
+    epoch = 0
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        rng.shuffle(order)
+        running = 0.0
+        for start in range(0, len(order), config.batch_size):
+            reporter.check_cancel()
+            idx = order[start:start + config.batch_size]
+            batch = tokenize(tokenizer, [split.train_texts[i] for i in idx], prefix, config.max_length)
+            labels = torch.tensor([split.train_labels[i] for i in idx])
+            emb = model(batch["input_ids"], batch["attention_mask"])
+            loss = loss_fn(emb, labels)
+            if not torch.isfinite(loss):
+                stopped = "nan"
+                reporter.log(f"non-finite loss at step {step}: stopped, keeping the last good weights")
+                break
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(enc_params + head_params, config.max_grad_norm)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            running += float(loss)
+            reporter.progress(step, total_steps)
+            reporter.metric("loss", float(loss), step)
+        if stopped:
+            model.load_state_dict(last_good[0])
+            loss_fn.load_state_dict(last_good[1])
+            break
+        score = val_top1()
+        n_batches = math.ceil(len(order) / config.batch_size)
+        history.append({"epoch": epoch, "loss": running / max(n_batches, 1), "val_top1": score})
+        reporter.metric("val_top1", score, step)
+        reporter.log(f"epoch {epoch}: loss {running / max(n_batches, 1):.4f}, val top-1 {score:.4f}")
+        last_good = snapshot_state()
+        # Without a validation split (tiny shop) the last epoch is kept.
+        if math.isnan(score) or score >= best_score or math.isnan(best_score):
+            best_state, best_score, best_epoch = last_good, score, epoch
+
+    model.load_state_dict(best_state[0])
+    reporter.check_cancel()
+    model.save(out_dir, tokenizer)
+    return TrainResult(
+        out_dir=Path(out_dir), epochs_run=epoch, best_epoch=best_epoch, val_top1_before=before,
+        val_top1_after=best_score, n_train=len(split.train_texts), n_val=len(split.val_texts),
+        seconds=time.time() - t0, stopped_reason=stopped, history=history,
+    )
