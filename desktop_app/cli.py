@@ -76,6 +76,8 @@ def cmd_shop(args) -> int:
     store = _store(args)
     if args.action == "create":
         shop = store.create_shop(args.name)
+        if args.base_model:
+            store.set_shop_settings(shop.id, {**store.shop_settings(shop.id), "base_model": args.base_model})
         print(f"created shop '{shop.name}'")
     elif args.action == "list":
         for shop in store.shops():
@@ -192,11 +194,15 @@ def cmd_remove(args) -> int:
     return 0
 
 
-def _train_config(args):
+def _train_config(args, store=None, shop=None):
     from .core.config import TrainConfig
 
     overrides = {k: getattr(args, k) for k in ("loss", "epochs", "margin", "scale", "base_model", "seed")
                  if getattr(args, k, None) is not None}
+    if "base_model" not in overrides and store is not None:
+        base = store.shop_settings(shop.id).get("base_model")
+        if base:
+            overrides["base_model"] = base
     return TrainConfig(**overrides)
 
 
@@ -213,7 +219,7 @@ def _run_retrain(store, shop, config, quiet=False):
 def cmd_train(args) -> int:
     store = _store(args)
     shop = _shop(store, args.shop)
-    result = _run_retrain(store, shop, _train_config(args))
+    result = _run_retrain(store, shop, _train_config(args, store, shop))
     m = result.version.metrics
     print(f"model v{result.version.id} active: validation top-1 {_fmt(result.val_top1_before)} untuned -> "
           f"{_fmt(result.val_top1_after)} fine-tuned ({m.get('runtime_variant')}), {result.seconds:.0f} s")
@@ -312,7 +318,7 @@ def cmd_demo(args) -> int:
     shop = _shop(store, DEMO_SHOP)
     samples = list(csv.DictReader(resource("demo_shop", "sample_queries.csv").open(encoding="utf-8")))
     before = _demo_answers(_matcher(store, shop), samples)
-    config = _train_config(args)
+    config = _train_config(args, store, shop)
     result = _run_retrain(store, shop, config)
     after = _demo_answers(_matcher(store, shop), samples, show=True)
     print(f"\nvalidation top-1: {_fmt(result.val_top1_before)} untuned -> {_fmt(result.val_top1_after)} fine-tuned; "
@@ -348,6 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("action", choices=["create", "list", "delete"])
     s.add_argument("name", nargs="?")
     s.add_argument("--yes", action="store_true", help="confirm deletion")
+    s.add_argument("--base-model", dest="base_model",
+                   help="base encoder of a new shop: bundled:multilingual-e5-small (default), a folder or a hub id")
     s.set_defaults(func=cmd_shop)
 
     s = sub.add_parser("import", help="import questions from CSV / XLSX / JSON")

@@ -1,0 +1,271 @@
+"""Export a trained encoder to ONNX (+ optional dynamic int8) and prove it matches torch.
+
+`export_onnx(model_dir, out_dir, prefix=..., parity_texts=[...])` writes, into a temporary sibling
+folder renamed to `out_dir` only when everything passed:
+
+    model.onnx               inputs input_ids, attention_mask (int64, dynamic batch x sequence);
+                             output embeddings (batch, dim): masked mean pooling + L2 norm in-graph
+    model.int8.onnx          (quantize=True) dynamic int8 weights; optional for the caller
+    tokenizer.json           the fast tokenizer, read by `tokenizers.Tokenizer.from_file`
+    standardq_encoder.json   meta: prefix, max_length, dim, pad_id, files, parity numbers
+
+The parity check runs the exported folder through `runtime.OnnxEncoder` (the very code the app
+queries with: raw tokenizer.json + onnxruntime) and compares against torch on the same texts.
+torch and transformers are imported inside the function, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .reporter import NULL, Reporter
+
+
+META_NAME = "standardq_encoder.json"
+FLOAT_NAME = "model.onnx"
+INT8_NAME = "model.int8.onnx"
+TOKENIZER_NAME = "tokenizer.json"
+OPSET = 17
+MIN_PARITY_COSINE = 0.999
+FORMAT = 1
+
+# Used when the caller has no texts of its own: Chinese, mixed, ASCII, short and long.
+DEFAULT_PARITY_TEXTS = [
+    "你好",
+    "请问这个商品什么时候发货？",
+    "怎么申请退货退款，需要自己付运费吗",
+    "order 12345 还没有到",
+    "Is the XL size in stock?",
+    "好",
+    "这件衣服洗了以后会不会缩水，如果缩水了可以换吗？我买的是黑色的那款",
+]
+
+
+class ExportError(RuntimeError):
+    """The export could not be produced or did not match the torch model."""
+
+
+@dataclass
+class ExportResult:
+    out_dir: Path
+    float_path: Path
+    int8_path: Path | None
+    parity_min_cosine: float
+    int8_min_cosine: float | None
+    int8_mean_cosine: float | None
+    seconds: float
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise ExportError(f"{out_dir} exists and is not an empty folder")
+
+
+def _torch_embed(model, tokenizer, texts: list[str], prefix: str, max_length: int,
+                 batch_size: int = 64) -> np.ndarray:
+    import torch
+
+    from .model import tokenize
+
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(texts), batch_size):
+            batch = tokenize(tokenizer, texts[start:start + batch_size], prefix, max_length)
+            out.append(model(batch["input_ids"], batch["attention_mask"]).float().numpy())
+    return np.concatenate(out, axis=0)
+
+
+def _dummy_inputs(tokenizer, prefix: str, max_length: int, pad_id: int):
+    """Two rows of different lengths, so the trace sees a padded (0) attention mask."""
+    from .model import tokenize
+
+    batch = tokenize(tokenizer, ["示例 example", "这是一个更长一点的示例句子 a longer example sentence"],
+                     prefix, max_length)
+    ids, mask = batch["input_ids"].clone(), batch["attention_mask"].clone()
+    if bool(mask.all()):  # tiny max_length truncated both rows to the same length
+        ids[0, -1] = pad_id
+        mask[0, -1] = 0
+    return ids, mask
+
+
+def _export_graph(model, ids, mask, path: Path) -> None:
+    import torch
+
+    with warnings.catch_warnings():
+        # The TorchScript exporter is deprecated (but needs no onnxscript); the tracer warnings
+        # come from shape checks in transformers' mask helpers that are constant for encoders.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", message=".*aten::index.*")
+        torch.onnx.export(
+            model, (ids, mask), str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embeddings"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "embeddings": {0: "batch"},
+            },
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+
+
+def _quantize(float_path: Path, int8_path: Path, work: Path, reporter: Reporter) -> bool:
+    """Dynamic int8 (QInt8 weights); ORT's preprocessing first, skipped if it fails.
+
+    The preprocessing runs ONNX shape inference and ORT's basic optimisations but not ORT's
+    symbolic shape inference: that one cannot merge BERT's `Min(max_positions, sequence)` slice
+    with `sequence` unless auto_merge is on, and whenever it fails it writes
+    `sym_shape_infer_temp.onnx` (+ a .data file) into the current working directory. Without it
+    the same MatMuls and embeddings are quantized.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    pre = work / "preprocessed.onnx"
+    try:
+        try:
+            quant_pre_process(str(float_path), str(pre), skip_symbolic_shape=True)
+        except Exception as exc:  # noqa: BLE001 - preprocessing is an optimisation only
+            reporter.log(f"quantization preprocessing failed ({exc!r}); quantizing the raw graph")
+            pre.unlink(missing_ok=True)
+        if pre.exists():
+            try:
+                quantize_dynamic(str(pre), str(int8_path), weight_type=QuantType.QInt8)
+                return True
+            except Exception as exc:  # noqa: BLE001
+                reporter.log(f"quantizing the preprocessed graph failed ({exc!r}); retrying on the raw graph")
+        quantize_dynamic(str(float_path), str(int8_path), weight_type=QuantType.QInt8)
+        return True
+    except Exception as exc:  # noqa: BLE001 - int8 is optional: keep the float export
+        reporter.log(f"int8 quantization failed: {exc!r}; only the float32 model is exported")
+        int8_path.unlink(missing_ok=True)
+        return False
+    finally:
+        pre.unlink(missing_ok=True)
+
+
+def export_onnx(model_dir: Path, out_dir: Path, *, prefix: str, parity_texts: list[str],
+                max_length: int = 64, quantize: bool = True, reporter: Reporter = NULL) -> ExportResult:
+    """Export `model_dir` (a saved SentenceEncoder + fast tokenizer) into `out_dir`.
+
+    `out_dir` must not exist or be empty. Raises ExportError when the ONNX embeddings do not match
+    torch (min cosine < 0.999) or the export fails; then `out_dir` is left as it was.
+    """
+    t0 = time.time()
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    _check_out_dir(out_dir)
+    texts = [t for t in (parity_texts or []) if t is not None] or list(DEFAULT_PARITY_TEXTS)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        reporter.stage("export", total=1)
+        reporter.log(f"loading the encoder from {model_dir}")
+        import torch
+        from transformers import AutoTokenizer
+
+        from .model import SentenceEncoder
+        from .runtime import OnnxEncoder
+
+        tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+        backend = getattr(tokenizer, "backend_tokenizer", None)
+        if backend is None:
+            raise ExportError(f"{model_dir} has no fast tokenizer (tokenizer.json): the runtime needs one")
+        model = SentenceEncoder.from_pretrained(model_dir, dtype=torch.float32).eval()
+        pad_id = tokenizer.pad_token_id
+        if pad_id is None:
+            pad_id = getattr(model.config, "pad_token_id", None) or 0
+        reporter.check_cancel()
+
+        float_path = tmp / FLOAT_NAME
+        ids, mask = _dummy_inputs(tokenizer, prefix, max_length, pad_id)
+        try:
+            with torch.no_grad():
+                _export_graph(model, ids, mask, float_path)
+        except Exception as exc:
+            raise ExportError(f"torch.onnx.export failed: {exc}") from exc
+        backend.save(str(tmp / TOKENIZER_NAME))
+        meta = {
+            "format": FORMAT,
+            "prefix": prefix,
+            "max_length": int(max_length),
+            "dim": model.dim,
+            "pad_id": int(pad_id),
+            "opset": OPSET,
+            "files": {"float32": FLOAT_NAME, "tokenizer": TOKENIZER_NAME},
+        }
+        _write_meta(tmp, meta)
+        reporter.progress(1, 1)
+        reporter.check_cancel()
+
+        reporter.stage("parity", total=len(texts))
+        reference = _torch_embed(model, tokenizer, texts, prefix, max_length)
+        try:
+            encoder = OnnxEncoder(tmp, variant="float32")
+            onnx_emb = encoder.encode(texts)
+            # The latency path (batch 1, no padding) must agree too.
+            singles = np.stack([encoder.encode_one(t) for t in texts[:3]])
+        except Exception as exc:
+            raise ExportError(f"onnxruntime cannot run the exported model: {exc}") from exc
+        cos = np.sum(reference * onnx_emb, axis=1)
+        cos = np.concatenate([cos, np.sum(reference[:3] * singles, axis=1)])
+        parity = float(np.min(cos)) if np.all(np.isfinite(cos)) else float("nan")
+        reporter.metric("parity_min_cosine", parity)
+        reporter.progress(len(texts), len(texts))
+        if not parity >= MIN_PARITY_COSINE:
+            raise ExportError(
+                f"ONNX embeddings do not match torch: min cosine {parity:.6f} < {MIN_PARITY_COSINE}")
+        reporter.log(f"float32 parity: min cosine {parity:.6f} on {len(texts)} texts")
+        del encoder
+        reporter.check_cancel()
+
+        int8_path = int8_min = int8_mean = None
+        if quantize:
+            reporter.stage("quantize", total=1)
+            if _quantize(float_path, tmp / INT8_NAME, tmp, reporter):
+                reporter.check_cancel()
+                meta["files"]["int8"] = INT8_NAME
+                _write_meta(tmp, meta)
+                try:
+                    q = OnnxEncoder(tmp, variant="int8").encode(texts)
+                    qcos = np.sum(q * onnx_emb, axis=1)
+                    int8_min, int8_mean = float(np.min(qcos)), float(np.mean(qcos))
+                    int8_path = out_dir / INT8_NAME
+                    reporter.metric("int8_min_cosine", int8_min)
+                    reporter.log(f"int8 vs float32: min cosine {int8_min:.4f}, mean {int8_mean:.4f}")
+                except Exception as exc:  # noqa: BLE001 - a quantized graph ORT cannot run
+                    reporter.log(f"the int8 model does not run: {exc!r}; dropped")
+                    (tmp / INT8_NAME).unlink(missing_ok=True)
+                    del meta["files"]["int8"]
+            reporter.progress(1, 1)
+            reporter.check_cancel()
+
+        meta["parity"] = {"min_cosine": parity, "int8_min_cosine": int8_min,
+                          "int8_mean_cosine": int8_mean, "texts": len(texts)}
+        _write_meta(tmp, meta)
+        if out_dir.exists():
+            out_dir.rmdir()  # checked empty above
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ExportResult(
+        out_dir=out_dir, float_path=out_dir / FLOAT_NAME, int8_path=int8_path,
+        parity_min_cosine=parity, int8_min_cosine=int8_min, int8_mean_cosine=int8_mean,
+        seconds=time.time() - t0,
+    )
+
+
+def _write_meta(folder: Path, meta: dict) -> None:
+    (folder / META_NAME).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")

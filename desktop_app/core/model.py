@@ -1,0 +1,67 @@
+"""The trainable sentence encoder (torch): a transformers encoder + masked mean pooling + L2 norm.
+
+Training and export use this module; queries never do (see `runtime.py`). `tokenize` is the one
+place where the model prefix (e.g. "query: " for e5 models) is prepended to texts on the torch
+side; the runtime reads the same prefix from the exported meta file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+
+class SentenceEncoder(torch.nn.Module):
+    """`forward(input_ids, attention_mask) -> (batch, dim)` unit vectors."""
+
+    def __init__(self, encoder: torch.nn.Module):
+        super().__init__()
+        self.encoder = encoder
+
+    @classmethod
+    def from_pretrained(cls, path: Path | str, **kwargs) -> "SentenceEncoder":
+        """Load a local folder (never a hub name: `local_files_only` is forced)."""
+        from transformers import AutoModel
+
+        kwargs["local_files_only"] = True
+        return cls(AutoModel.from_pretrained(str(path), **kwargs))
+
+    @property
+    def config(self):
+        return self.encoder.config
+
+    @property
+    def dim(self) -> int:
+        return int(self.encoder.config.hidden_size)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        summed = (hidden * mask).sum(dim=1)
+        counts = mask.sum(dim=1).clamp(min=1e-9)
+        return F.normalize(summed / counts, p=2, dim=-1)
+
+    def freeze_word_embeddings(self) -> None:
+        """Freeze the word (token) embedding matrix only; position/type embeddings stay trainable."""
+        self.encoder.get_input_embeddings().weight.requires_grad_(False)
+
+    def save(self, path: Path | str, tokenizer=None) -> Path:
+        """`save_pretrained` the inner model (and the tokenizer, if given) into `path`."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.encoder.save_pretrained(path)
+        if tokenizer is not None:
+            tokenizer.save_pretrained(path)
+        return path
+
+
+def tokenize(tokenizer, texts: list[str], prefix: str, max_length: int = 64) -> dict[str, torch.Tensor]:
+    """Prefix every text, tokenise (pad to the longest, truncate to `max_length` tokens).
+
+    Returns {"input_ids", "attention_mask"} as int64 tensors of shape (len(texts), seq).
+    """
+    enc = tokenizer([prefix + t for t in texts], padding="longest", truncation=True,
+                    max_length=max_length, return_tensors="pt")
+    return {"input_ids": enc["input_ids"].long(), "attention_mask": enc["attention_mask"].long()}

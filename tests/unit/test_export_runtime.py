@@ -1,0 +1,256 @@
+"""ONNX export (torch side) and the onnxruntime encoder (query side) on a tiny random BERT."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from desktop_app.core import export as export_mod  # noqa: E402
+from desktop_app.core.export import ExportError, export_onnx  # noqa: E402
+from desktop_app.core.model import SentenceEncoder, tokenize  # noqa: E402
+from desktop_app.core.reporter import Cancelled, RecordingReporter  # noqa: E402
+from desktop_app.core.runtime import OnnxEncoder  # noqa: E402
+from desktop_app.core.tiny_model import build_tiny_bert  # noqa: E402
+
+PREFIX = "query: "
+MAX_LENGTH = 32
+ROOT = Path(__file__).resolve().parents[2]
+
+TEXTS = [
+    "你好",
+    "请问这个商品什么时候发货？",
+    "怎么申请退货退款，需要自己付运费吗",
+    "order 12345 还没有到",
+    "Is the XL size in stock?",
+    "好",
+    "这件衣服洗了以后会不会缩水，如果缩水了可以换吗？我买的是黑色的那款，尺码是L",
+    "发票可以开公司抬头吗",
+    "能便宜点吗",
+    "快递用的是哪家",
+]
+LONG = "这是一段非常长的文字用来测试截断" * 10  # far beyond MAX_LENGTH tokens
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return build_tiny_bert(tmp_path_factory.mktemp("tiny") / "bert")
+
+
+@pytest.fixture(scope="module")
+def torch_side(tiny):
+    from transformers import AutoTokenizer
+
+    return SentenceEncoder.from_pretrained(tiny).eval(), AutoTokenizer.from_pretrained(str(tiny))
+
+
+@pytest.fixture(scope="module")
+def exported(tiny, tmp_path_factory):
+    reporter = RecordingReporter()
+    out = tmp_path_factory.mktemp("export") / "onnx"
+    result = export_onnx(tiny, out, prefix=PREFIX, parity_texts=TEXTS, max_length=MAX_LENGTH,
+                         reporter=reporter)
+    return result, reporter
+
+
+def torch_embed(torch_side, texts):
+    model, tokenizer = torch_side
+    with torch.no_grad():
+        batch = tokenize(tokenizer, texts, PREFIX, MAX_LENGTH)
+        return model(batch["input_ids"], batch["attention_mask"]).numpy()
+
+
+def row_cos(a, b):
+    return np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+# ---------------------------------------------------------------------------- tiny model / torch
+def test_tiny_tokenizer_splits_chinese(torch_side):
+    _, tokenizer = torch_side
+    ids = tokenizer("请问这个商品什么时候发货？ hello")["input_ids"]
+    assert len(ids) > 10
+    assert tokenizer.unk_token_id not in ids
+
+
+def test_sentence_encoder_unit_vectors_and_freeze(torch_side, tmp_path):
+    model, tokenizer = torch_side
+    emb = torch_embed(torch_side, TEXTS)
+    assert emb.shape == (len(TEXTS), model.dim)
+    np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-5)
+    # Padding does not change a text's vector.
+    alone = torch_embed(torch_side, TEXTS[:1])
+    assert row_cos(alone, emb[:1])[0] > 0.99999
+
+    m = copy.deepcopy(model)
+    m.freeze_word_embeddings()
+    emb_mod = m.encoder.embeddings
+    assert not emb_mod.word_embeddings.weight.requires_grad
+    assert emb_mod.position_embeddings.weight.requires_grad
+    assert emb_mod.token_type_embeddings.weight.requires_grad
+
+    m.save(tmp_path / "saved", tokenizer)
+    assert (tmp_path / "saved" / "tokenizer.json").exists()
+    again = SentenceEncoder.from_pretrained(tmp_path / "saved").eval()
+    with torch.no_grad():
+        batch = tokenize(tokenizer, TEXTS, PREFIX, MAX_LENGTH)
+        np.testing.assert_allclose(again(**batch).numpy(), emb, atol=1e-6)
+
+
+# ---------------------------------------------------------------------------- export
+def test_export_writes_files_and_passes_parity(exported):
+    result, reporter = exported
+    out = result.out_dir
+    assert result.float_path == out / "model.onnx" and result.float_path.exists()
+    assert result.int8_path == out / "model.int8.onnx" and result.int8_path.exists()
+    assert (out / "tokenizer.json").exists()
+    meta = json.loads((out / "standardq_encoder.json").read_text(encoding="utf-8"))
+    assert meta["prefix"] == PREFIX and meta["max_length"] == MAX_LENGTH
+    assert meta["dim"] == 32 and meta["pad_id"] == 0
+    assert meta["files"] == {"float32": "model.onnx", "int8": "model.int8.onnx", "tokenizer": "tokenizer.json"}
+    assert result.parity_min_cosine >= 0.999
+    assert 0.9 < result.int8_min_cosine <= result.int8_mean_cosine <= 1.0 + 1e-6
+    assert result.seconds > 0
+    # Nothing left beside it (the temp folder was renamed), nothing extra inside it.
+    assert sorted(p.name for p in out.parent.iterdir()) == ["onnx"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["model.onnx", "model.int8.onnx", "tokenizer.json", "standardq_encoder.json"])
+    stages = [e[1][0] for e in reporter.events if e[0] == "stage"]
+    assert stages == ["export", "parity", "quantize"]
+
+
+def test_graph_has_dynamic_batch_and_sequence(exported, torch_side):
+    """The raw graph, fed by the torch tokenizer, for batch 1 and 7 and several lengths."""
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(exported[0].float_path), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["input_ids", "attention_mask"]
+    assert [o.name for o in session.get_outputs()] == ["embeddings"]
+    model, tokenizer = torch_side
+    for texts in (TEXTS[:1], TEXTS[5:6], TEXTS[:7], [LONG] + TEXTS[:6]):
+        batch = tokenize(tokenizer, texts, PREFIX, MAX_LENGTH)
+        feeds = {k: v.numpy() for k, v in batch.items()}
+        assert feeds["input_ids"].dtype == np.int64
+        got = session.run(None, feeds)[0]
+        assert got.shape == (len(texts), 32)
+        assert row_cos(got, torch_embed(torch_side, texts)).min() > 0.999
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 64])
+def test_runtime_matches_torch(exported, torch_side, batch_size):
+    encoder = OnnxEncoder(exported[0].out_dir)
+    assert encoder.prefix == PREFIX and encoder.dim == 32
+    texts = TEXTS + [LONG, "a"]
+    got = encoder.encode(texts, batch_size=batch_size)
+    assert got.shape == (len(texts), 32) and got.dtype == np.float32
+    # Row by row against torch (texts are distinct, so this also checks the order).
+    assert row_cos(got, torch_embed(torch_side, texts)).min() > 0.999
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+
+
+def test_runtime_order_and_encode_one(exported):
+    encoder = OnnxEncoder(exported[0].out_dir, threads=1)
+    texts = TEXTS + [LONG]
+    forward = encoder.encode(texts, batch_size=4)
+    backward = encoder.encode(texts[::-1], batch_size=4)[::-1]
+    np.testing.assert_allclose(forward, backward, atol=1e-5)
+    for i in (0, 5, 6, len(texts) - 1):
+        one = encoder.encode_one(texts[i])
+        assert one.shape == (32,) and one.dtype == np.float32
+        assert float(one @ forward[i]) > 0.99999
+    other = encoder.encode(["你好", "再见"])
+    assert float(other[0] @ other[1]) < 0.99999  # different texts, different vectors
+
+
+def test_runtime_empty_and_bad_variant(exported):
+    encoder = OnnxEncoder(exported[0].out_dir)
+    empty = encoder.encode([])
+    assert empty.shape == (0, 32) and empty.dtype == np.float32
+    with pytest.raises(ValueError):
+        OnnxEncoder(exported[0].out_dir, variant="fp16")
+
+
+def test_int8_variant_close_to_float(exported):
+    result = exported[0]
+    f32 = OnnxEncoder(result.out_dir).encode(TEXTS)
+    i8 = OnnxEncoder(result.out_dir, variant="int8").encode(TEXTS)
+    assert i8.shape == f32.shape
+    assert row_cos(i8, f32).min() > 0.9
+    assert abs(row_cos(i8, f32).min() - result.int8_min_cosine) < 1e-4
+
+
+def test_export_into_empty_existing_folder_without_quantize(tiny, tmp_path):
+    out = tmp_path / "onnx"
+    out.mkdir()
+    result = export_onnx(tiny, out, prefix="", parity_texts=TEXTS[:3], max_length=8, quantize=False)
+    assert result.int8_path is None and result.int8_min_cosine is None
+    assert not (out / "model.int8.onnx").exists()
+    meta = json.loads((out / "standardq_encoder.json").read_text(encoding="utf-8"))
+    assert "int8" not in meta["files"] and meta["prefix"] == ""
+    with pytest.raises(FileNotFoundError):
+        OnnxEncoder(out, variant="int8")
+    # max_length 8 truncates: the runtime applies it like the torch tokenizer did.
+    assert OnnxEncoder(out).encode([LONG]).shape == (1, 32)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["onnx"]
+
+
+def test_export_refuses_non_empty_folder(tiny, tmp_path):
+    out = tmp_path / "onnx"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(ExportError):
+        export_onnx(tiny, out, prefix=PREFIX, parity_texts=TEXTS)
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_broken_parity_raises_and_leaves_nothing(tiny, tmp_path, monkeypatch):
+    real_export = export_mod._export_graph
+
+    def export_a_different_model(model, ids, mask, path):
+        other = copy.deepcopy(model)
+        with torch.no_grad():
+            torch.manual_seed(1)
+            for p in other.parameters():
+                p.add_(torch.randn_like(p))
+        real_export(other, ids, mask, path)
+
+    monkeypatch.setattr(export_mod, "_export_graph", export_a_different_model)
+    out = tmp_path / "onnx"
+    with pytest.raises(ExportError, match="cosine"):
+        export_onnx(tiny, out, prefix=PREFIX, parity_texts=TEXTS, max_length=MAX_LENGTH)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancel_leaves_nothing(tiny, tmp_path):
+    reporter = RecordingReporter()
+    reporter.cancel()
+    with pytest.raises(Cancelled):
+        export_onnx(tiny, tmp_path / "onnx", prefix=PREFIX, parity_texts=TEXTS, reporter=reporter)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_runtime_does_not_import_torch(exported):
+    code = (
+        "import sys\n"
+        "from desktop_app.core.runtime import OnnxEncoder\n"
+        f"enc = OnnxEncoder({str(exported[0].out_dir)!r}, variant='int8')\n"
+        "v = enc.encode(['你好', '请问什么时候发货'])\n"
+        "assert v.shape == (2, enc.dim), v.shape\n"
+        "assert enc.encode_one('你好').shape == (enc.dim,)\n"
+        "bad = [m for m in ('torch', 'transformers') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+        "print('ok')\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          cwd=str(ROOT), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
