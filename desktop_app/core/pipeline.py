@@ -235,3 +235,36 @@ def cleanup(store: Store, shop_id: int, keep: int = KEEP_VERSIONS) -> list[int]:
         store.update_version(v.id, files_removed=1)
         removed.append(v.id)
     return removed
+
+
+def abandon_unfinished(store: Store, shop_id: int) -> list[int]:
+    """Mark versions left mid-way by a killed or crashed job as failed and remove their files."""
+    left = []
+    for v in store.versions(shop_id):
+        if v.status in ("training", "indexing") and not v.active:
+            store.update_version(v.id, status="failed")
+            shutil.rmtree(version_dir(store, shop_id, v.id), ignore_errors=True)
+            left.append(v.id)
+    return left
+
+
+def retrain_job(home: str, shop_id: int, config: dict | None = None, reporter: Reporter = NULL) -> dict:
+    """`retrain` with picklable arguments and result, for jobs.run_in_subprocess."""
+    store = Store(Path(home))
+    try:
+        result = retrain(store, shop_id, TrainConfig.from_dict(config) if config else None, reporter)
+        return {"version_id": result.version.id, "val_top1_before": result.val_top1_before,
+                "val_top1_after": result.val_top1_after, "seconds": result.seconds}
+    finally:
+        store.close()
+
+
+def retrain_in_subprocess(store: Store, shop_id: int, config: TrainConfig | None, reporter: Reporter) -> dict:
+    """The GUI's retrain: in a child process, cancellable for real, cleaned up if it dies."""
+    from .jobs import run_in_subprocess
+
+    return run_in_subprocess(
+        "desktop_app.core.pipeline:retrain_job",
+        {"home": str(store.home), "shop_id": shop_id, "config": config.to_dict() if config else None},
+        reporter, on_abandon=lambda: abandon_unfinished(store, shop_id),
+    )

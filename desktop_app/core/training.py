@@ -189,9 +189,10 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
             optimizer.step()
             scheduler.step()
             step += 1
-            running += float(loss)
+            value = float(loss.detach())
+            running += value
             reporter.progress(step, total_steps)
-            reporter.metric("loss", float(loss), step)
+            reporter.metric("loss", value, step)
         if stopped:
             model.load_state_dict(last_good[0])
             loss_fn.load_state_dict(last_good[1])

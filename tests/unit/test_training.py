@@ -1,0 +1,79 @@
+import pytest
+
+from desktop_app.core.config import TrainConfig
+from desktop_app.core.training import split_snapshot, train
+
+
+def snapshot(n_classes=3, per_class=6, generated_every=0):
+    classes = []
+    for c in range(n_classes):
+        sims = [f"类别{c}的说法{j}" for j in range(per_class)]
+        gen = [bool(generated_every) and j % generated_every == 0 for j in range(per_class)]
+        classes.append({"id": c + 1, "text": f"标准问{c}", "similar": sims, "generated": gen})
+    return {"classes": classes, "revision": 1, "data_hash": "x"}
+
+
+def test_split_holds_out_only_operator_written_from_rich_classes():
+    cfg = TrainConfig(val_min_total=1)
+    sp = split_snapshot(snapshot(per_class=10, generated_every=2), cfg)  # 5 operator-written each
+    gen_texts = {f"类别{c}的说法{j}" for c in range(3) for j in (0, 2, 4, 6, 8)}
+    assert sp.val_texts and not gen_texts & set(sp.val_texts)
+    assert not set(sp.val_texts) & set(sp.train_texts)
+    assert set(sp.val_texts) | set(sp.train_texts) >= {f"类别0的说法{j}" for j in range(6)}
+
+
+def test_tiny_shop_trains_on_everything():
+    sp = split_snapshot(snapshot(per_class=2), TrainConfig())
+    assert sp.val_texts == [] and len(sp.train_texts) == 9
+
+
+def test_split_is_seeded():
+    a = split_snapshot(snapshot(n_classes=6), TrainConfig(seed=3))
+    b = split_snapshot(snapshot(n_classes=6), TrainConfig(seed=3))
+    assert a.val_texts == b.val_texts
+
+
+def test_config_validation():
+    with pytest.raises(ValueError, match="unknown loss"):
+        TrainConfig(loss="nope")
+    with pytest.raises(ValueError, match="unknown training settings"):
+        TrainConfig.from_dict({"epochz": 3})
+    assert TrainConfig.from_dict(TrainConfig(epochs=7).to_dict()).epochs == 7
+
+
+def test_nan_guard_keeps_last_good_state(tiny_model, tmp_path, monkeypatch):
+    import torch
+
+    import desktop_app.core.losses as losses
+
+    real = losses.build_loss
+
+    def poisoned(*a, **kw):
+        loss = real(*a, **kw)
+        calls = {"n": 0}
+        forward = loss.forward
+
+        def fwd(emb, labels):
+            calls["n"] += 1
+            out = forward(emb, labels)
+            return out * torch.tensor(float("nan")) if calls["n"] > 3 else out
+
+        loss.forward = fwd
+        return loss
+
+    monkeypatch.setattr(losses, "build_loss", poisoned)
+    cfg = TrainConfig(epochs=3, batch_size=4, val_min_total=1)
+    result = train(snapshot(), cfg, tiny_model, "", tmp_path / "out")
+    assert result.stopped_reason == "nan"
+    assert (tmp_path / "out" / "config.json").exists()
+    from desktop_app.core.model import SentenceEncoder
+
+    model = SentenceEncoder.from_pretrained(tmp_path / "out")
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+
+
+def test_training_is_seeded(tiny_model, tmp_path):
+    cfg = TrainConfig(epochs=1, batch_size=8, val_min_total=1)
+    a = train(snapshot(), cfg, tiny_model, "", tmp_path / "a")
+    b = train(snapshot(), cfg, tiny_model, "", tmp_path / "b")
+    assert a.history[0]["loss"] == pytest.approx(b.history[0]["loss"], rel=1e-5)
