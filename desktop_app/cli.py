@@ -429,6 +429,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--shop", required=True)
     s.add_argument("version", type=int)
     s.set_defaults(func=cmd_activate)
+
+    from .cli_augment import add_augment_commands  # augment / review live in their own module
+
+    add_augment_commands(sub)
     return p
 
 
