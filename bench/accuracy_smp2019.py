@@ -33,6 +33,7 @@ def main() -> int:
     p.add_argument("--epochs", type=int)
     p.add_argument("--loss")
     p.add_argument("--json", help="write results here")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="another TrainConfig field")
     args = p.parse_args()
     data = smp2019()
     if data is None:
@@ -55,6 +56,9 @@ def main() -> int:
     print(f"untuned test top-1: {before:.4f}", file=sys.stderr)
 
     overrides = {k: v for k, v in (("epochs", args.epochs), ("loss", args.loss)) if v is not None}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = type(getattr(TrainConfig(), key))(value)
     t0 = time.time()
     result = retrain(store, shop.id, TrainConfig(**overrides), TqdmReporter())
     seconds = time.time() - t0

@@ -28,7 +28,8 @@ from .store import ModelVersion, Store, StoreError
 
 KEEP_VERSIONS = 3
 INT8_TOLERANCE = 0.005  # int8 serves queries if validation top-1 stays within 0.5 points
-LOO_MAX_QUERIES = 1500  # leave-one-out sample size for the untuned version's thresholds
+LOO_MAX_QUERIES = 1500
+BASE_EXPORT_VERSION = "v2"  # bump when export settings change, so cached base exports are redone  # leave-one-out sample size for the untuned version's thresholds
 
 # Parity texts for exporting a base model, which has no shop data of its own.
 PARITY_SAMPLES = [
@@ -55,7 +56,7 @@ def _slug(spec: str) -> str:
 
 def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> Path:
     """The untuned base encoder as ONNX, exported once per user into the cache."""
-    target = cache_dir() / "onnx" / _slug(spec)
+    target = cache_dir() / "onnx" / BASE_EXPORT_VERSION / _slug(spec)
     if (target / "standardq_encoder.json").exists():
         return target
     from .export import export_onnx
@@ -117,14 +118,14 @@ def ensure_model(store: Store, shop_id: int, reporter: Reporter = NULL) -> Model
                                 status="indexing", onnx_dir=str(onnx_dir))
     vdir = version_dir(store, shop_id, version.id)
     try:
-        encoder = OnnxEncoder(onnx_dir, variant="float32")
         reporter.stage("evaluate")
-        result = _leave_one_out(encoder, snapshot)
+        variant, result, metrics = _choose_variant(
+            onnx_dir, lambda enc: _leave_one_out(enc, snapshot), key="loo_top1")
+        encoder = OnnxEncoder(onnx_dir, variant=variant)
         thresholds = default_thresholds(result)
-        metrics = {"loo_top1": float(result["correct"].mean()) if len(result["correct"]) else None,
-                   "eval": "leave-one-out on similar questions"}
-        version = store.update_version(version.id, index_path=str(vdir / "index.bin"),
-                                       thresholds=thresholds, metrics=metrics)
+        metrics["eval"] = "leave-one-out on similar questions"
+        version = store.update_version(version.id, index_path=str(vdir / "index.bin"), thresholds=thresholds,
+                                       metrics=metrics, params={"runtime_variant": variant})
         build_index(store, shop_id, version, encoder, reporter)
         store.update_version(version.id, status="ready")
         return store.activate_version(version.id)
@@ -132,6 +133,21 @@ def ensure_model(store: Store, shop_id: int, reporter: Reporter = NULL) -> Model
         store.update_version(version.id, status="failed")
         shutil.rmtree(vdir, ignore_errors=True)
         raise
+
+
+def _choose_variant(onnx_dir: Path, evaluate, key: str) -> tuple[str, dict, dict]:
+    """float32 or int8 for queries: int8 if its top-1 stays within INT8_TOLERANCE of float32."""
+    f32 = evaluate(OnnxEncoder(onnx_dir, variant="float32"))
+    metrics = {f"{key}_float32": float(f32["correct"].mean()) if len(f32["correct"]) else None}
+    variant, chosen = "float32", f32
+    if (Path(onnx_dir) / "model.int8.onnx").exists() and metrics[f"{key}_float32"] is not None:
+        i8 = evaluate(OnnxEncoder(onnx_dir, variant="int8"))
+        metrics[f"{key}_int8"] = float(i8["correct"].mean())
+        if metrics[f"{key}_int8"] >= metrics[f"{key}_float32"] - INT8_TOLERANCE:
+            variant, chosen = "int8", i8
+    metrics[key] = metrics[f"{key}_{variant}"]
+    metrics["runtime_variant"] = variant
+    return variant, chosen, metrics
 
 
 def _evaluate_variant(encoder: OnnxEncoder, split, n_classes: int) -> dict:
@@ -174,21 +190,16 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
                    "best_epoch": result.best_epoch, "history": result.history,
                    "parity_min_cosine": exported.parity_min_cosine,
                    "int8_min_cosine": exported.int8_min_cosine, "stopped_reason": result.stopped_reason}
-        variant = "float32"
         if split.val_texts:
-            f32 = _evaluate_variant(OnnxEncoder(vdir / "onnx", variant="float32"), split, n_classes)
-            metrics["val_top1_float32"] = float(f32["correct"].mean())
-            chosen = f32
-            if exported.int8_path is not None:
-                i8 = _evaluate_variant(OnnxEncoder(vdir / "onnx", variant="int8"), split, n_classes)
-                metrics["val_top1_int8"] = float(i8["correct"].mean())
-                if metrics["val_top1_int8"] >= metrics["val_top1_float32"] - INT8_TOLERANCE:
-                    variant, chosen = "int8", i8
+            variant, chosen, found = _choose_variant(
+                vdir / "onnx", lambda enc: _evaluate_variant(enc, split, n_classes), key="val_top1")
             thresholds = default_thresholds(chosen)
-        else:  # tiny shop: nothing held out, so thresholds come from leave-one-out on training data
-            thresholds = default_thresholds(_leave_one_out(OnnxEncoder(vdir / "onnx"), snapshot))
+        else:  # tiny shop: nothing held out, so this is leave-one-out on training data
+            variant, chosen, found = _choose_variant(
+                vdir / "onnx", lambda enc: _leave_one_out(enc, snapshot), key="loo_top1")
+            thresholds = default_thresholds(chosen)
             thresholds["method"] += " (no validation split: optimistic)"
-        metrics["runtime_variant"] = variant
+        metrics.update(found)
         reporter.check_cancel()
 
         params = {**config.to_dict(), "runtime_variant": variant}
