@@ -305,17 +305,23 @@ def cmd_activate(args) -> int:
     return 0
 
 
-def cmd_demo(args) -> int:
+def ensure_demo_shop(store):
+    """The demo shop, created from resources/demo_shop if absent: (shop, import report or None)."""
     from .core.io_formats import read_rows
 
+    if any(s.name == DEMO_SHOP for s in store.shops()):
+        return store.shop(DEMO_SHOP), None
+    shop = store.create_shop(DEMO_SHOP)
+    rows, _ = read_rows(resource("demo_shop", "demo_shop.csv"))
+    return shop, store.import_rows(shop.id, rows)
+
+
+def cmd_demo(args) -> int:
     store = _store(args)
-    if not any(s.name == DEMO_SHOP for s in store.shops()):
-        shop = store.create_shop(DEMO_SHOP)
-        rows, _ = read_rows(resource("demo_shop", "demo_shop.csv"))
-        report = store.import_rows(shop.id, rows)
+    shop, report = ensure_demo_shop(store)
+    if report is not None:
         print(f"created demo shop '{DEMO_SHOP}': {report.added_standard} standard questions, "
               f"{report.added_similar} similar questions")
-    shop = _shop(store, DEMO_SHOP)
     samples = list(csv.DictReader(resource("demo_shop", "sample_queries.csv").open(encoding="utf-8")))
     before = _demo_answers(_matcher(store, shop), samples)
     config = _train_config(args, store, shop)
@@ -325,6 +331,12 @@ def cmd_demo(args) -> int:
           f"sample questions right: {before}/{len(samples)} untuned -> {after}/{len(samples)} fine-tuned; "
           f"training + export + index {result.seconds:.0f} s")
     return 0
+
+
+def cmd_gui(args) -> int:
+    from .gui.app import run_gui  # Qt is imported only here: the other commands never load it
+
+    return run_gui(args.home, screenshot=args.screenshot)
 
 
 def _demo_answers(matcher, samples, show=False) -> int:
@@ -425,6 +437,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--shop", required=True)
     s.set_defaults(func=cmd_versions)
 
+    s = sub.add_parser("gui", help="open the desktop application (the default without a command)")
+    s.add_argument("--screenshot", metavar="FILE",
+                   help="render the main window with the demo shop offscreen to FILE (.png) and exit")
+    s.set_defaults(func=cmd_gui)
+
     s = sub.add_parser("activate", help="activate an older model version (rollback)")
     s.add_argument("--shop", required=True)
     s.add_argument("version", type=int)
@@ -439,9 +456,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "command", None):
-        parser.print_help()
-        return 0
+    if not getattr(args, "command", None):  # plain `standardq` opens the desktop application
+        args.command, args.func, args.screenshot = "gui", cmd_gui, None
     if args.command == "shop" and args.action in ("create", "delete") and not args.name:
         parser.error("shop create/delete needs a NAME")
     from .core.encoders import EncoderError

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -47,6 +48,10 @@ class Conflict:
     def __str__(self) -> str:
         where = f"row {self.row}: " if self.row is not None else ""
         return f"{where}'{self.text}' {self.reason}"
+
+
+class _DryRun(Exception):
+    """Raised inside import_rows(dry_run=True) to roll its transaction back."""
 
 
 class ConflictError(StoreError):
@@ -160,6 +165,8 @@ class Store:
         self.home = Path(home)
         self.home.mkdir(parents=True, exist_ok=True)
         self.path = self.home / self.FILENAME
+        # One connection shared by the GUI thread and its workers: serialise its use.
+        self._lock = threading.RLock()
         try:
             # Autocommit mode: transactions are explicit (see _tx), one per user action.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
@@ -175,19 +182,21 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            else:
+                self.db.execute("COMMIT")
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
-        cur = self.db.execute(sql, list(params))
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+        with self._lock:
+            cur = self.db.execute(sql, list(params))
+            cols = [c[0] for c in cur.description]
+            return [dict(zip(cols, r)) for r in cur.fetchall()]
 
     def _bump(self, shop_id: int) -> None:
         self.db.execute("UPDATE shops SET revision = revision + 1 WHERE id = ?", [shop_id])
@@ -467,30 +476,38 @@ class Store:
             self._bump(current.shop_id)
 
     # ------------------------------------------------------------------ import / export
-    def import_rows(self, shop_id: int, rows: Iterable[Any], *, skip_conflicts: bool = False) -> ImportReport:
+    def import_rows(self, shop_id: int, rows: Iterable[Any], *, skip_conflicts: bool = False,
+                    dry_run: bool = False) -> ImportReport:
         """Merge rows (io_formats.ImportRow-like) into a shop in one transaction.
 
         Identical rows are skipped and counted; conflicts abort everything (nothing written)
         unless skip_conflicts, in which case they are reported and left out.
+        dry_run: do the same work, then roll back and return the report with every conflict
+        (the GUI's preview of an import; the counts are those of an import with skip_conflicts).
         """
         self.shop(shop_id)
         report = ImportReport()
-        with self._tx():
-            for row in rows:
-                try:
-                    sq_id = self._import_standard(shop_id, row, report)
-                except (ConflictError, ValidationError) as exc:
-                    report.conflicts.append(self._as_conflict(exc, row, row.standard_question))
-                    continue
-                if row.similar_question:
+        try:
+            with self._tx():
+                for row in rows:
                     try:
-                        self._import_similar(shop_id, sq_id, row, report)
+                        sq_id = self._import_standard(shop_id, row, report)
                     except (ConflictError, ValidationError) as exc:
-                        report.conflicts.append(self._as_conflict(exc, row, row.similar_question))
-            if report.conflicts and not skip_conflicts:
-                raise ConflictError(report.conflicts)  # rolls the whole import back
-            if report.added_standard or report.added_similar or report.updated_standard:
-                self._bump(shop_id)
+                        report.conflicts.append(self._as_conflict(exc, row, row.standard_question))
+                        continue
+                    if row.similar_question:
+                        try:
+                            self._import_similar(shop_id, sq_id, row, report)
+                        except (ConflictError, ValidationError) as exc:
+                            report.conflicts.append(self._as_conflict(exc, row, row.similar_question))
+                if dry_run:
+                    raise _DryRun()  # rolls everything back
+                if report.conflicts and not skip_conflicts:
+                    raise ConflictError(report.conflicts)  # rolls the whole import back
+                if report.added_standard or report.added_similar or report.updated_standard:
+                    self._bump(shop_id)
+        except _DryRun:
+            pass
         return report
 
     @staticmethod

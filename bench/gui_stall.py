@@ -1,0 +1,340 @@
+"""Longest GUI-thread stall during a real retrain of the demo shop (target: 100 ms or less).
+
+    .venv/bin/python bench/gui_stall.py [--out bench/out/gui_stall.json] [--screenshots DIR] [--lang zh]
+
+Builds the demo shop in a temporary data directory, shows the query panel and the retrain panel
+side by side (offscreen unless a display is set), and runs a 10 ms QTimer throughout. Each gap
+between two ticks is time the GUI thread could not react. Phases, each with its own gap stats:
+
+- first_load: the shop's untuned version is built (child process) and its Matcher opened;
+- retrain: Retrain clicked -> new model active (training, export, index in a child process),
+  while a consumer question is typed into the query panel every few seconds, as an operator
+  would; gaps that contain such a query are reported apart ("query" vs "other" gaps);
+- reload: the query panel opens the new version's Matcher (tokenizer load holds the GIL).
+
+Also reports the live query timing (debounce fired -> results shown) before, during and after the
+retrain, and the ETA the panel predicted against the real end. With --screenshots, the retrain
+panel is grabbed mid-training and at the end, and the query panel after the retrain; the gaps
+that contain a grab are left out of the stats (and counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TICK_MS = 10
+TYPE_EVERY_S = 4.0
+
+
+def stats(gaps_ms: list[float]) -> dict:
+    import numpy as np
+
+    if not gaps_ms:
+        return {"ticks": 0}
+    a = np.asarray(gaps_ms)
+    return {"ticks": int(len(a)), "max_gap_ms": round(float(a.max()), 1),
+            "p99_gap_ms": round(float(np.percentile(a, 99)), 1), "p50_gap_ms": round(float(np.percentile(a, 50)), 1),
+            "gaps_over_50ms": int((a > 50).sum()), "gaps_over_100ms": int((a > 100).sum())}
+
+
+def pct(values: list[float]) -> dict:
+    import numpy as np
+
+    if not values:
+        return {"n": 0}
+    a = np.asarray(values)
+    return {"n": int(len(a)), "p50_ms": round(float(np.percentile(a, 50)), 1),
+            "p95_ms": round(float(np.percentile(a, 95)), 1), "max_ms": round(float(a.max()), 1)}
+
+
+class Recorder:
+    """10 ms ticks; each gap is tagged with the phase and with what ran inside it."""
+
+    def __init__(self):
+        from PySide6.QtCore import QTimer
+
+        self.phase = "idle"
+        self.gaps: list[tuple[str, float, str]] = []  # phase, gap ms, tag ("", "query", "grab")
+        self.big: list[dict] = []  # gaps over 100 ms, with what was going on
+        self.context = lambda: ""
+        self._tag = ""
+        self._t0 = time.perf_counter()
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self):
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def mark(self, tag: str):
+        """Something measured apart (a query, a screenshot) runs before the next tick."""
+        self._tag = tag
+
+    def _tick(self):
+        now = time.perf_counter()
+        gap = 1000 * (now - self._last)
+        self.gaps.append((self.phase, gap, self._tag))
+        if gap > 100:
+            self.big.append({"phase": self.phase, "gap_ms": round(gap, 1), "at_s": round(now - self._t0, 1),
+                             "tag": self._tag, "context": self.context()})
+        self._last = now
+        self._tag = ""
+
+    def phase_stats(self, phase: str) -> dict:
+        """Gap stats of a phase, screenshot grabs left out; with the gaps that ran a query apart."""
+        rows = [(g, t) for p, g, t in self.gaps if p == phase]
+        out = stats([g for g, t in rows if t != "grab"])
+        if any(t == "query" for _, t in rows):
+            out["without_queries"] = stats([g for g, t in rows if not t])
+            out["gaps_with_a_query"] = stats([g for g, t in rows if t == "query"])
+        if any(t == "grab" for _, t in rows):
+            out["grabs_left_out"] = sum(1 for _, t in rows if t == "grab")
+        return out
+
+
+def install_chinese(app) -> None:
+    """The panels' Chinese strings, compiled with lrelease into a temporary .qm file."""
+    import shutil
+    import subprocess
+
+    from PySide6.QtCore import QTranslator
+
+    from desktop_app.gui.i18n_zh_panels import to_ts
+
+    folder = Path(tempfile.mkdtemp(prefix="standardq_qm_"))
+    (folder / "panels_zh_CN.ts").write_text(to_ts(), encoding="utf-8")
+    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
+    subprocess.run([lrelease, "-silent", str(folder / "panels_zh_CN.ts"), "-qm", str(folder / "panels_zh_CN.qm")],
+                   check=True)
+    translator = QTranslator(app)
+    if not translator.load(str(folder / "panels_zh_CN.qm")):
+        raise SystemExit("cannot load the compiled panel translations")
+    app.installTranslator(translator)
+    app._panel_translator = translator
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", default=str(ROOT / "bench" / "out" / "gui_stall.json"))
+    p.add_argument("--home", help="data directory (default: a new temporary one)")
+    p.add_argument("--screenshots", help="folder for screenshots of the panels")
+    p.add_argument("--lang", choices=("en", "zh"), default="zh")
+    p.add_argument("--epochs", type=int, help="override the training epochs (default: TrainConfig's)")
+    args = p.parse_args()
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = Path(args.home or tempfile.mkdtemp(prefix="standardq_stall_"))
+    os.environ["STANDARDQ_HOME"] = str(home)  # the training child inherits it
+
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QHBoxLayout, QSplitter, QWidget
+
+    from desktop_app.cli import DEMO_SHOP
+    from desktop_app.core.io_formats import read_rows
+    from desktop_app.core.store import Store
+    from desktop_app.gui.widgets.query_panel import QueryPanel
+    from desktop_app.gui.widgets.retrain_panel import RetrainPanel
+    from desktop_app.paths import resource
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("StandardQ-bench")
+    try:
+        from desktop_app.gui.style import apply_style
+
+        apply_style(app)
+    except ImportError:
+        pass
+    if args.lang == "zh":
+        install_chinese(app)
+
+    store = Store(home)
+    shop = next((s for s in store.shops() if s.name == DEMO_SHOP), None)
+    if shop is None:
+        shop = store.create_shop(DEMO_SHOP)
+        store.import_rows(shop.id, read_rows(resource("demo_shop", "demo_shop.csv"))[0])
+    if args.epochs:
+        store.set_shop_settings(shop.id, {**store.shop_settings(shop.id), "train": {"epochs": args.epochs}})
+    samples = [r["query"] for r in csv.DictReader(resource("demo_shop", "sample_queries.csv").open(encoding="utf-8"))]
+
+    window = QWidget()
+    window.setWindowTitle("StandardQ")
+    lay = QHBoxLayout(window)
+    lay.setContentsMargins(0, 0, 0, 0)
+    split = QSplitter(Qt.Orientation.Horizontal)
+    query = QueryPanel(store)
+    retrain = RetrainPanel(store)
+    split.addWidget(query)
+    split.addWidget(retrain)
+    split.setSizes([640, 640])
+    lay.addWidget(split)
+    window.resize(1280, 760)
+    window.show()
+    retrain.model_changed.connect(query.reload_model)
+
+    rec = Recorder()
+    rec.context = lambda: (f"retrain stage={retrain._stage or '-'} busy={retrain.busy()}; "
+                           f"query loader={'running' if query._loader is not None else '-'}")
+    rec.start()
+    timings: dict[str, list[float]] = {"before": [], "during": [], "after": []}
+    matcher_ms: dict[str, list[float]] = {"before": [], "during": [], "after": []}
+    state = {"when": "before"}
+
+    def on_query(result):
+        timings[state["when"]].append(query.last_timing_ms)
+        matcher_ms[state["when"]].append(result.latency_ms)
+
+    query.query_done.connect(on_query)
+    orig_debounce = query._on_debounce
+
+    def tagged_debounce():  # the tick gap that contains a live query is tagged "query"
+        rec.mark("query")
+        orig_debounce()
+
+    query._debounce.timeout.disconnect()
+    query._debounce.timeout.connect(tagged_debounce)
+
+    def wait_for(signal, timeout_s: float):
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+        loop.exec()
+        signal.disconnect(loop.quit)
+
+    def pump(seconds: float):
+        loop = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()
+
+    def type_text(text: str):
+        query.edit.clear()
+        for ch in text:
+            query.edit.insert(ch)
+            pump(0.06)
+        pump(0.3)
+
+    def grab(widget, name: str):
+        if not args.screenshots:
+            return
+        rec.mark("grab")
+        folder = Path(args.screenshots)
+        folder.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(folder / name))
+
+    result: dict = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                                "python": platform.python_version()},
+                    "home": str(home), "tick_ms": TICK_MS}
+
+    # -- phase 1: first load (untuned version built in a child, then the Matcher opened)
+    rec.phase = "first_load"
+    t0 = time.perf_counter()
+    query.set_shop(shop.id)
+    retrain.set_shop(shop.id)
+    if query.matcher is None:
+        wait_for(query.model_ready, 900)
+    result["first_load_s"] = round(time.perf_counter() - t0, 1)
+    if query.matcher is None:
+        raise SystemExit("the query panel did not load a model")
+
+    rec.phase = "typing_before"
+    for text in samples[:8]:
+        type_text(text)
+
+    # -- phase 2: the retrain, with a question typed every few seconds
+    rec.phase = "retrain"
+    state["when"] = "during"
+    eta_samples = []
+    grabbed = {"mid": False}
+    done = {"result": None, "error": None}
+    def on_finished(r):
+        done.update(result=r)
+        rec.phase = "reload"  # before model_changed makes the query panel open the new model
+
+    retrain.retrain_finished.connect(on_finished)
+    retrain.retrain_failed.connect(lambda m: done.update(error=m))
+    retrain.retrain_cancelled.connect(lambda: done.update(error="cancelled"))
+    t_start = time.perf_counter()
+    retrain.start_retrain()
+    next_query = t_start + TYPE_EVERY_S
+    next_eta = t_start + 5
+    i = 0
+    while retrain.busy():
+        pump(0.25)
+        now = time.perf_counter()
+        if now >= next_eta:
+            eta = retrain._eta()
+            eta_samples.append({"elapsed_s": round(now - t_start, 1), "fraction": round(retrain._fraction, 3),
+                                "eta_s": None if eta is None else round(eta, 1)})
+            next_eta = now + 5
+        if now >= next_query:
+            text = samples[8 + i % (len(samples) - 8)]
+            i += 1
+            query.edit.setText(text)  # debounced like typing; the query runs 150 ms later
+            next_query = now + TYPE_EVERY_S
+        if (not grabbed["mid"] and retrain._stage == "train" and len(retrain._val) >= 2):
+            pump(0.5)
+            grab(retrain, "retrain_mid.png")
+            grabbed["mid"] = True
+    retrain_s = time.perf_counter() - t_start
+    rec.phase = "reload"
+    result["retrain_s"] = round(retrain_s, 1)
+    result["retrain_result"] = done["result"]
+    result["retrain_error"] = done["error"]
+    for s in eta_samples:
+        s["actual_left_s"] = round(retrain_s - s["elapsed_s"], 1)
+    result["eta_samples"] = eta_samples
+    result["stage_starts_s"] = [(name, round(t - retrain._t0, 1)) for name, t in retrain._stage_times]
+
+    # -- phase 3: the query panel loads the new model
+    t0 = time.perf_counter()
+    if query.matcher is None or (done["result"] and query.matcher.version.id != done["result"]["version_id"]):
+        wait_for(query.model_ready, 300)
+    result["reload_s"] = round(time.perf_counter() - t0, 1)
+    rec.phase = "typing_after"
+    state["when"] = "after"
+    for text in samples[:8]:
+        type_text(text)
+    grab(retrain, "retrain_done.png")
+    type_text(samples[0])
+    grab(query, "query_panel.png")
+    rec.timer.stop()
+
+    result["gui_thread_gaps"] = {ph: rec.phase_stats(ph) for ph in
+                                 ("first_load", "typing_before", "retrain", "reload", "typing_after")}
+    result["gaps_over_100ms"] = rec.big
+    result["live_query_ms"] = {
+        "debounce_to_results": {k: pct(v) for k, v in timings.items()},
+        "matcher_query": {k: pct(v) for k, v in matcher_ms.items()},
+    }
+    r = result["gui_thread_gaps"]["retrain"]
+    result["summary"] = {
+        "retrain_max_gap_ms": r.get("max_gap_ms"), "retrain_p99_gap_ms": r.get("p99_gap_ms"),
+        "retrain_max_gap_without_queries_ms": r.get("without_queries", r).get("max_gap_ms"),
+        "target_ms": 100, "meets_target": (r.get("max_gap_ms") or 1e9) <= 100,
+        "reload_max_gap_ms": result["gui_thread_gaps"]["reload"].get("max_gap_ms"),
+        "first_load_max_gap_ms": result["gui_thread_gaps"]["first_load"].get("max_gap_ms"),
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    retrain.cancel_and_wait(5000)
+    query.cancel_and_wait(5000)
+    store.close()
+    return 0 if done["result"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per panel or dialog of the main window."""
