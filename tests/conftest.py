@@ -7,8 +7,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
-    """No test reads or writes the developer's real data directory."""
+    """No test reads or writes the developer's real data directory, config (API keys) or keyring."""
     monkeypatch.setenv("STANDARDQ_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("STANDARDQ_CONFIG", str(tmp_path / "config"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 @pytest.fixture

@@ -403,17 +403,27 @@ class Store:
             raise NotFoundError(f"no similar question with id {similar_id}")
         return SimilarQuestion(**rows[0])
 
+    @staticmethod
+    def _similar_filter(**values: Any) -> tuple[str, list[Any]]:
+        sql, params = " WHERE 1=1", []
+        for col, value in values.items():
+            if value is not None:
+                sql += f" AND {col} = ?"
+                params.append(value)
+        return sql, params
+
     def similars(
         self, standard_id: int | None = None, *, shop_id: int | None = None, status: str | None = None,
         source: str | None = None,
     ) -> list[SimilarQuestion]:
-        sql = "SELECT id, shop_id, standard_id, text, source, status, created_at, updated_at FROM similar_questions WHERE 1=1"
-        params: list[Any] = []
-        for col, value in (("standard_id", standard_id), ("shop_id", shop_id), ("status", status), ("source", source)):
-            if value is not None:
-                sql += f" AND {col} = ?"
-                params.append(value)
-        return [SimilarQuestion(**r) for r in self._rows(sql + " ORDER BY id", params)]
+        where, params = self._similar_filter(standard_id=standard_id, shop_id=shop_id, status=status, source=source)
+        sql = "SELECT id, shop_id, standard_id, text, source, status, created_at, updated_at FROM similar_questions"
+        return [SimilarQuestion(**r) for r in self._rows(sql + where + " ORDER BY id", params)]
+
+    def count_similars(self, shop_id: int, *, status: str | None = None, source: str | None = None) -> int:
+        """How many similar questions match, without loading them (the status bar's review count)."""
+        where, params = self._similar_filter(shop_id=shop_id, status=status, source=source)
+        return self._rows("SELECT COUNT(*) AS n FROM similar_questions" + where, params)[0]["n"]
 
     def update_similar(self, similar_id: int, **fields: Any) -> SimilarQuestion:
         current = self.similar(similar_id)

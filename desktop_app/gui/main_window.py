@@ -18,11 +18,13 @@ from ..core.store import Store, StoreError
 from . import i18n
 from .icons import icon
 from .messages import confirm, show_error
+from .widgets.augment_dialog import AugmentDialog
 from .widgets.import_dialog import ImportDialog, export_shop
 from .widgets.query_panel import QueryPanel
 from .widgets.question_form import QuestionForm
 from .widgets.question_list import QuestionList
 from .widgets.retrain_panel import RetrainPanel
+from .widgets.review_dialog import ReviewDialog
 from .widgets.shop_bar import ShopBar
 from .widgets.similar_table import SimilarTable
 
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.similars = SimilarTable(store)
         self.query_panel = QueryPanel(store)
         self.retrain_panel = RetrainPanel(store)
+        self.augment_dialog: AugmentDialog | None = None  # the open generation dialog, if any
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -117,6 +120,12 @@ class MainWindow(QMainWindow):
         self.retrain_action = QAction(icon("refresh", "#1677ff"), self.tr("Retrain"), self)
         self.retrain_action.setToolTip(self.tr("Fine-tune the model on the shop's questions"))
         self.retrain_action.triggered.connect(self.retrain)
+        self.augment_action = QAction(icon("sparkle"), self.tr("Generate similar questions…"), self,
+                                      shortcut=QKeySequence("Ctrl+G"))
+        self.augment_action.setToolTip(self.tr("Generate similar questions with rules or an LLM, for review"))
+        self.augment_action.triggered.connect(self.open_augment)
+        self.review_action = QAction(icon("inbox"), self.tr("Review queue…"), self, shortcut=QKeySequence("Ctrl+R"))
+        self.review_action.triggered.connect(self.open_review)
         self.versions_action = QAction(self.tr("Model versions…"), self)
         self.versions_action.triggered.connect(self.show_versions)
         self.settings_action = QAction(self.tr("Training settings…"), self)
@@ -125,7 +134,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         self.shop_actions = [self.import_action, self.export_action, self.new_question_action, self.duplicate_action,
                              self.delete_question_action, self.retrain_action, self.versions_action,
-                             self.settings_action]
+                             self.settings_action, self.augment_action, self.review_action]
 
     def _build_toolbar(self) -> None:
         bar = self.addToolBar(self.tr("Main"))
@@ -143,6 +152,8 @@ class MainWindow(QMainWindow):
         bar.addAction(self.import_action)
         bar.addAction(self.export_action)
         bar.addSeparator()
+        bar.addAction(self.augment_action)
+        bar.addSeparator()
         bar.addAction(self.retrain_action)
 
     def _build_menus(self) -> None:
@@ -155,6 +166,8 @@ class MainWindow(QMainWindow):
         shop_menu.addActions(self.shop_bar.actions_())
         edit_menu = menu.addMenu(self.tr("&Edit"))
         edit_menu.addActions([self.new_question_action, self.duplicate_action, self.delete_question_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.augment_action, self.review_action])
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
         model_menu = menu.addMenu(self.tr("&Model"))
@@ -178,7 +191,12 @@ class MainWindow(QMainWindow):
         self.badge.installEventFilter(self)  # clicking the badge opens the Model tab
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
+        self.pending_label = QLabel(objectName="pending")
+        self.pending_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.pending_label.setToolTip(self.tr("Open the review queue"))
+        self.pending_label.installEventFilter(self)  # clicking it opens the review queue
         bar.addPermanentWidget(self.stats_label)
+        bar.addPermanentWidget(self.pending_label)
         bar.addPermanentWidget(self.badge)
 
     def _welcome_page(self) -> QWidget:
@@ -314,6 +332,46 @@ class MainWindow(QMainWindow):
         if not self.retrain_panel.busy():
             self.retrain_panel.start_retrain()
 
+    def open_augment(self) -> AugmentDialog | None:
+        """The generation dialog on the selected, the listed or all standard questions (non-modal)."""
+        if self.shop_id() is None:
+            return None
+        self.form.save()
+        panel = self.query_panel
+        dialog = AugmentDialog(self.store, self.shop_id(), current=self.questions.current(),
+                               listed_ids=self.questions.shown_ids(),
+                               matcher_source=lambda: (panel.matcher, panel.matcher_lock), parent=self)
+        dialog.generated.connect(self._generated)
+        dialog.review_requested.connect(self.open_review)
+        dialog.finished.connect(self._augment_closed)
+        self.augment_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _augment_closed(self) -> None:
+        if self.augment_dialog is not None:
+            self.augment_dialog.deleteLater()
+            self.augment_dialog = None
+
+    def _generated(self) -> None:
+        current = self.questions.current()
+        self.questions.set_shop(self.shop_id())  # similar counts of every question may have changed
+        if current is not None:
+            self.questions.select(current.id)
+        self.similars.set_standard(self.questions.current())
+        self.refresh_status()
+
+    def open_review(self) -> ReviewDialog | None:
+        if self.shop_id() is None:
+            return None
+        dialog = ReviewDialog(self.store, self.shop_id(), self)
+        dialog.changed.connect(self._similars_changed)
+        dialog.changed.connect(lambda _ids: self.similars.set_standard(self.questions.current()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.review_dialog = dialog
+        dialog.open()
+        return dialog
+
     def show_versions(self) -> None:
         # The panel owns the dialog: it knows whether a retrain runs (then rollback is disabled)
         # and emits model_changed after an activation, which refreshes the badge and query panel.
@@ -334,9 +392,13 @@ class MainWindow(QMainWindow):
         shop_id = self.shop_id()
         if shop_id is None:
             self.stats_label.clear()
+            self.pending_label.hide()
             self.badge.hide()
             return
         records = self.questions.model.records()
+        pending = self.store.count_similars(shop_id, status="pending")
+        self.pending_label.setText(self.tr("{n} to review").format(n=pending))
+        self.pending_label.setVisible(pending > 0)
         self.stats_label.setText(self.tr("{sq} standard questions · {sim} similar questions").format(
             sq=len(records), sim=sum(r.similar_count for r in records)))
         shop = self.store.shop(shop_id)
@@ -364,6 +426,9 @@ class MainWindow(QMainWindow):
     def eventFilter(self, obj, event) -> bool:
         if obj is self.badge and event.type() == QEvent.Type.MouseButtonRelease:
             self.tabs.setCurrentIndex(self.MODEL_TAB)
+            return True
+        if obj is self.pending_label and event.type() == QEvent.Type.MouseButtonRelease:
+            self.open_review()
             return True
         return super().eventFilter(obj, event)
 
@@ -395,11 +460,18 @@ class MainWindow(QMainWindow):
         """Stop the background jobs (a cancelled retrain leaves the active model untouched)."""
         if self.retrain_panel.busy():
             self.retrain_panel.cancel_and_wait()
+        if self.augment_dialog is not None:  # what a generation run saved so far stays saved
+            self.augment_dialog.cancel_and_wait()
         self.query_panel.cancel_and_wait()
 
     def closeEvent(self, event) -> None:
         if self.retrain_panel.busy() and not confirm(self, self.tr("Retrain running"), self.tr(
                 "A retrain is running. Cancel it and close? The current model stays active.")):
+            event.ignore()
+            return
+        if self.augment_dialog is not None and self.augment_dialog.busy() and not confirm(
+                self, self.tr("Generation running"), self.tr("Stop generating and close? What arrived so far is "
+                                                             "kept.")):
             event.ignore()
             return
         self.form.set_question(None)  # saves pending edits (or says why it cannot)

@@ -58,6 +58,9 @@ QLabel#badge {{ border-radius: 10px; padding: 2px 10px; font-weight: 600; }}
 QLabel#badge[state="fresh"] {{ background: #f6ffed; color: {SUCCESS}; border: 1px solid #b7eb8f; }}
 QLabel#badge[state="stale"] {{ background: #fff7e6; color: {WARNING}; border: 1px solid #ffd591; }}
 QLabel#badge[state="base"] {{ background: #f0f5ff; color: #1d39c4; border: 1px solid #adc6ff; }}
+QLabel#pending {{ border-radius: 10px; padding: 2px 10px; margin-right: 6px; background: #fff7e6; color: {WARNING};
+    border: 1px solid #ffd591; }}
+QLabel#pending:hover {{ border-color: {WARNING}; }}
 QLabel#badge[state="none"] {{ background: #f5f5f5; color: {MUTED}; border: 1px solid {BORDER}; }}
 QCheckBox {{ spacing: 6px; }}
 QComboBox::drop-down {{ border: none; width: 24px; }}

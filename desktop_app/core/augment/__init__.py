@@ -11,6 +11,12 @@ from __future__ import annotations
 GENERATED_SOURCES = ("rules", "llm")
 
 
+def operator_texts(store, standard_id: int) -> list[str]:
+    """Accepted similar questions written by people (typed, imported, from logs), not generated:
+    the sources the generators vary and the examples the LLM is shown."""
+    return [s.text for s in store.similars(standard_id, status="accepted") if s.source not in GENERATED_SOURCES]
+
+
 def review(store, shop_id: int, status: str, *, source: str | None = None, standard_id: int | None = None,
            ids=None) -> int:
     """Accept or reject pending similar questions: all of a shop, of one source, of one standard

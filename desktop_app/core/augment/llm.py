@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 from ..reporter import NULL, Cancelled, Reporter
+from . import operator_texts
 from .guard import Guard, QuestionOutcome, RunSummary
 from .secrets import mask
 
@@ -221,6 +222,13 @@ def build_messages(question: str, k: int, examples=(), subject_words=(), avoid=(
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n".join(lines)}]
 
 
+def messages_for(store, sq, k: int, entities=(), avoid=()) -> list[dict]:
+    """The request for `k` paraphrases of one standard question: up to 5 operator-written examples,
+    the shop's subject words that occur in it, and what this run already got (to avoid)."""
+    subject = [e for e in entities if e and e.lower() in sq.text.lower()]
+    return build_messages(sq.text, k, operator_texts(store, sq.id)[:5], subject, avoid)
+
+
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)(?:```|$)", re.S)
 _BULLET = re.compile(r"^\s*(?:\d+\s*[.、):：）]|[(（]\d+[)）]|[-*•·]|[一二三四五六七八九十]+、)\s*")
 _QUOTES = "\"'“”‘’「」『』`"
@@ -327,8 +335,7 @@ def augment_llm(store, shop_id: int, settings: LlmSettings, *, standard_ids=None
             todo.append(sq)
     if not todo:
         return summary
-    if settings.api_key is None and _needs_key(settings):
-        raise LlmError(f"no API key for {settings.provider}: store one (standardq augment-key) or pass --api-key-env")
+    require_key(settings)
     if confirm is not None and not confirm(settings.provider, settings.base_url, len(todo), per_question):
         raise NotConfirmed("not confirmed: nothing was sent")
     guard = guard or Guard.for_shop(store, shop_id)
@@ -345,9 +352,7 @@ def augment_llm(store, shop_id: int, settings: LlmSettings, *, standard_ids=None
 
     def submit(sq) -> None:
         k = min(settings.batch_size, remaining[sq.id])
-        examples = [s.text for s in store.similars(sq.id, status="accepted") if s.source not in ("rules", "llm")][:5]
-        subject = [e for e in entities if e and e.lower() in sq.text.lower()]
-        messages = build_messages(sq.text, k, examples, subject, produced.get(sq.id, [])[-30:])
+        messages = messages_for(store, sq, k, entities, produced.get(sq.id, [])[-30:])
         requests[sq.id] = requests.get(sq.id, 0) + 1
         log.info("request %d for standard question %d (%d paraphrases)", requests[sq.id], sq.id, k)
         inflight[pool.submit(client.chat, messages)] = sq.id
@@ -406,6 +411,8 @@ def augment_llm(store, shop_id: int, settings: LlmSettings, *, standard_ids=None
     return summary
 
 
-def _needs_key(settings: LlmSettings) -> bool:
+def require_key(settings: LlmSettings) -> None:
+    """A remote API without a key would only answer 401: say so before sending anything."""
     local = re.match(r"^https?://(localhost|127\.0\.0\.1|\[::1\])[:/]", settings.base_url)
-    return not local
+    if settings.api_key is None and not local:
+        raise LlmError(f"no API key for {settings.provider}: store one (standardq augment-key) or pass --api-key-env")

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from ..normalize import normalize_text
 from ..reporter import NULL, Reporter
+from . import operator_texts
 from .guard import Guard, QuestionOutcome, RunSummary, dedup_key
 
 SETTINGS_KEY = "augment"  # shop_settings()[SETTINGS_KEY] = {"entities": [...], "synonyms": [[...], ...]}
@@ -361,6 +362,13 @@ class RuleGenerator:
 
 
 # ----------------------------------------------------------------------------- run over a shop
+def rule_candidates(generator: RuleGenerator, store, sq, need: int, guard: Guard):
+    """Candidates for `need` outputs of one standard question: three times as many (the guard drops
+    some), varied from its text and its operator-written similar questions."""
+    # Avoiding the shop's texts makes a top-up with the same seed find new variants.
+    return generator.generate_many([sq.text, *operator_texts(store, sq.id)], need * 3, avoid=guard.known_keys())
+
+
 def augment_rules(store, shop_id: int, *, standard_ids=None, per_question: int = DEFAULT_PER_QUESTION,
                   seed: int = 0, guard: Guard | None = None, reporter: Reporter = NULL) -> RunSummary:
     """Top each standard question up to `per_question` rule outputs, saved as pending 'rules' items.
@@ -380,9 +388,7 @@ def augment_rules(store, shop_id: int, *, standard_ids=None, per_question: int =
         if need <= 0:
             outcome.note = f"already has {len(existing)} rule outputs"
         else:
-            own = [s.text for s in store.similars(sq.id, status="accepted") if s.source not in ("rules", "llm")]
-            # Avoiding the shop's texts makes a top-up with the same seed find new variants.
-            cands, rep = generator.generate_many([sq.text, *own], need * 3, avoid=guard.known_keys())
+            cands, rep = rule_candidates(generator, store, sq, need, guard)
             result = guard.filter(sq.id, cands, limit=need)
             outcome.added = guard.save(store, sq.id, result.kept, source="rules")
             outcome.dropped.update(result.dropped)

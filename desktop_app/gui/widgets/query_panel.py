@@ -462,6 +462,11 @@ class QueryPanel(QWidget):
         self._debounce.stop()
         self._on_debounce()
 
+    @property
+    def matcher_lock(self) -> threading.Lock:
+        """Held while the Matcher answers or refreshes; other users of it (the generation guard) take it too."""
+        return self._lock
+
     def busy(self) -> bool:
         return self._loader is not None or (self._batch is not None and self._batch.is_running())
 

@@ -238,6 +238,13 @@ class QuestionList(QWidget):
         self.view.scrollTo(index)
         return True
 
+    def shown_ids(self) -> list[int] | None:
+        """Ids of the questions the list shows while a search or category filter is on, else None."""
+        if not self.proxy.is_filtering():
+            return None
+        return [self.model.record(self.proxy.mapToSource(self.proxy.index(r, 0)).row()).id
+                for r in range(self.proxy.rowCount())]
+
     def select_first(self) -> None:
         if self.proxy.rowCount():
             self.view.setCurrentIndex(self.proxy.index(0, 0))
