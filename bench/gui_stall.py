@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/gui_stall.py [--out bench/out/gui_stall.json] [--screenshots DIR] [--lang zh]
 
-Builds the demo shop in a temporary data directory, shows the query panel and the retrain panel
-side by side (offscreen unless a display is set), and runs a 10 ms QTimer throughout. Each gap
-between two ticks is time the GUI thread could not react. Phases, each with its own gap stats:
+Builds the demo shop in a temporary data directory, opens the real main window on it (offscreen
+unless a display is set), and runs a 10 ms QTimer throughout. Each gap between two ticks is time
+the GUI thread could not react. Phases, each with its own gap stats:
 
 - first_load: the shop's untuned version is built (child process) and its Matcher opened;
 - retrain: Retrain clicked -> new model active (training, export, index in a child process),
@@ -13,9 +13,9 @@ between two ticks is time the GUI thread could not react. Phases, each with its 
 - reload: the query panel opens the new version's Matcher (tokenizer load holds the GIL).
 
 Also reports the live query timing (debounce fired -> results shown) before, during and after the
-retrain, and the ETA the panel predicted against the real end. With --screenshots, the retrain
-panel is grabbed mid-training and at the end, and the query panel after the retrain; the gaps
-that contain a grab are left out of the stats (and counted).
+retrain, and the ETA the panel predicted against the real end. With --screenshots, the window is
+grabbed on the Model tab mid-training and at the end, and on the Test tab after the retrain; the
+gaps that contain a grab are left out of the stats (and counted).
 """
 
 from __future__ import annotations
@@ -105,27 +105,6 @@ class Recorder:
         return out
 
 
-def install_chinese(app) -> None:
-    """The panels' Chinese strings, compiled with lrelease into a temporary .qm file."""
-    import shutil
-    import subprocess
-
-    from PySide6.QtCore import QTranslator
-
-    from desktop_app.gui.i18n_zh_panels import to_ts
-
-    folder = Path(tempfile.mkdtemp(prefix="standardq_qm_"))
-    (folder / "panels_zh_CN.ts").write_text(to_ts(), encoding="utf-8")
-    lrelease = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
-    subprocess.run([lrelease, "-silent", str(folder / "panels_zh_CN.ts"), "-qm", str(folder / "panels_zh_CN.qm")],
-                   check=True)
-    translator = QTranslator(app)
-    if not translator.load(str(folder / "panels_zh_CN.qm")):
-        raise SystemExit("cannot load the compiled panel translations")
-    app.installTranslator(translator)
-    app._panel_translator = translator
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=str(ROOT / "bench" / "out" / "gui_stall.json"))
@@ -139,50 +118,30 @@ def main() -> int:
     home = Path(args.home or tempfile.mkdtemp(prefix="standardq_stall_"))
     os.environ["STANDARDQ_HOME"] = str(home)  # the training child inherits it
 
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QHBoxLayout, QSplitter, QWidget
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    from desktop_app.cli import DEMO_SHOP
-    from desktop_app.core.io_formats import read_rows
+    from desktop_app.cli import ensure_demo_shop
     from desktop_app.core.store import Store
-    from desktop_app.gui.widgets.query_panel import QueryPanel
-    from desktop_app.gui.widgets.retrain_panel import RetrainPanel
+    from desktop_app.gui import i18n
+    from desktop_app.gui.app import create_application
+    from desktop_app.gui.main_window import MainWindow
     from desktop_app.paths import resource
 
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("StandardQ-bench")
-    try:
-        from desktop_app.gui.style import apply_style
-
-        apply_style(app)
-    except ImportError:
-        pass
-    if args.lang == "zh":
-        install_chinese(app)
+    app = create_application()
+    i18n.install_translators("zh_CN" if args.lang == "zh" else "en")
 
     store = Store(home)
-    shop = next((s for s in store.shops() if s.name == DEMO_SHOP), None)
-    if shop is None:
-        shop = store.create_shop(DEMO_SHOP)
-        store.import_rows(shop.id, read_rows(resource("demo_shop", "demo_shop.csv"))[0])
+    shop, _ = ensure_demo_shop(store)
     if args.epochs:
         store.set_shop_settings(shop.id, {**store.shop_settings(shop.id), "train": {"epochs": args.epochs}})
     samples = [r["query"] for r in csv.DictReader(resource("demo_shop", "sample_queries.csv").open(encoding="utf-8"))]
 
-    window = QWidget()
-    window.setWindowTitle("StandardQ")
-    lay = QHBoxLayout(window)
-    lay.setContentsMargins(0, 0, 0, 0)
-    split = QSplitter(Qt.Orientation.Horizontal)
-    query = QueryPanel(store)
-    retrain = RetrainPanel(store)
-    split.addWidget(query)
-    split.addWidget(retrain)
-    split.setSizes([640, 640])
-    lay.addWidget(split)
-    window.resize(1280, 760)
+    # The real main window, as an operator has it: the query panel on the Test tab, the retrain
+    # panel on the Model tab, the question list beside them.
+    window = MainWindow(store, remember=False, build_models=True)
+    window.resize(1280, 800)
     window.show()
-    retrain.model_changed.connect(query.reload_model)
+    query, retrain = window.query_panel, window.retrain_panel
 
     rec = Recorder()
     rec.context = lambda: (f"retrain stage={retrain._stage or '-'} busy={retrain.busy()}; "
@@ -240,8 +199,8 @@ def main() -> int:
     # -- phase 1: first load (untuned version built in a child, then the Matcher opened)
     rec.phase = "first_load"
     t0 = time.perf_counter()
-    query.set_shop(shop.id)
-    retrain.set_shop(shop.id)
+    window.tabs.setCurrentIndex(window.TEST_TAB)
+    window.shop_bar.select(shop.id)  # the query panel starts loading (building) the shop's model
     if query.matcher is None:
         wait_for(query.model_ready, 900)
     result["first_load_s"] = round(time.perf_counter() - t0, 1)
@@ -266,7 +225,7 @@ def main() -> int:
     retrain.retrain_failed.connect(lambda m: done.update(error=m))
     retrain.retrain_cancelled.connect(lambda: done.update(error="cancelled"))
     t_start = time.perf_counter()
-    retrain.start_retrain()
+    window.retrain()  # as the toolbar's Retrain button: switches to the Model tab and starts
     next_query = t_start + TYPE_EVERY_S
     next_eta = t_start + 5
     i = 0
@@ -285,7 +244,7 @@ def main() -> int:
             next_query = now + TYPE_EVERY_S
         if (not grabbed["mid"] and retrain._stage == "train" and len(retrain._val) >= 2):
             pump(0.5)
-            grab(retrain, "retrain_mid.png")
+            grab(window, "retrain_mid.png")
             grabbed["mid"] = True
     retrain_s = time.perf_counter() - t_start
     rec.phase = "reload"
@@ -304,11 +263,12 @@ def main() -> int:
     result["reload_s"] = round(time.perf_counter() - t0, 1)
     rec.phase = "typing_after"
     state["when"] = "after"
+    grab(window, "retrain_done.png")
+    window.tabs.setCurrentIndex(window.TEST_TAB)
     for text in samples[:8]:
         type_text(text)
-    grab(retrain, "retrain_done.png")
     type_text(samples[0])
-    grab(query, "query_panel.png")
+    grab(window, "query_panel.png")
     rec.timer.stop()
 
     result["gui_thread_gaps"] = {ph: rec.phase_stats(ph) for ph in
@@ -330,8 +290,7 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    retrain.cancel_and_wait(5000)
-    query.cancel_and_wait(5000)
+    window.shutdown()
     store.close()
     return 0 if done["result"] else 1
 

@@ -336,7 +336,7 @@ def cmd_demo(args) -> int:
 def cmd_gui(args) -> int:
     from .gui.app import run_gui  # Qt is imported only here: the other commands never load it
 
-    return run_gui(args.home, screenshot=args.screenshot)
+    return run_gui(args.home, screenshot=args.screenshot, demo=getattr(args, "demo", False))
 
 
 def _demo_answers(matcher, samples, show=False) -> int:
@@ -440,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("gui", help="open the desktop application (the default without a command)")
     s.add_argument("--screenshot", metavar="FILE",
                    help="render the main window with the demo shop offscreen to FILE (.png) and exit")
+    s.add_argument("--demo", action="store_true", help="open on the demo shop (created if absent)")
     s.set_defaults(func=cmd_gui)
 
     s = sub.add_parser("activate", help="activate an older model version (rollback)")
@@ -457,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):  # plain `standardq` opens the desktop application
-        args.command, args.func, args.screenshot = "gui", cmd_gui, None
+        args.command, args.func, args.screenshot, args.demo = "gui", cmd_gui, None, False
     if args.command == "shop" and args.action in ("create", "delete") and not args.name:
         parser.error("shop create/delete needs a NAME")
     from .core.encoders import EncoderError

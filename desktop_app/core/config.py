@@ -27,6 +27,11 @@ class TrainConfig:
     val_fraction: float = 0.2
     val_min_similar: int = 5     # a standard question gives validation items only from this many
     val_min_total: int = 10      # fewer held-out items than this: train on everything
+    # Per epoch, a standard question trains on every text people wrote (its own text included)
+    # and at most this many generated (rules / llm) texts per such text, drawn anew each epoch;
+    # None uses all. Generated variants are many and alike: unbounded, they outnumber the
+    # operator's examples 10:1 and the model learns their surface (see bench/RESULTS.md).
+    generated_ratio: float | None = 2.0
     seed: int = 0
     threads: int | None = None
 
@@ -39,6 +44,8 @@ class TrainConfig:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         if not 0 <= self.margin < 1.5:
             raise ValueError(f"margin must be in [0, 1.5), got {self.margin}")
+        if self.generated_ratio is not None and not self.generated_ratio >= 0:
+            raise ValueError(f"generated_ratio must be at least 0 (or None: all), got {self.generated_ratio}")
         if not 0 <= self.val_fraction < 1:
             raise ValueError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing as mp
+import os
 import queue as queue_mod
 import time
 import traceback
@@ -16,6 +17,7 @@ from typing import Any
 from .reporter import Cancelled, Reporter
 
 CANCEL_GRACE_S = 15.0
+CHILD_NICE = 10
 
 
 class JobError(Exception):
@@ -53,8 +55,19 @@ class _QueueReporter(Reporter):
         self._queue.put(("log", (message,)))
 
 
+def _lower_priority() -> None:
+    """Training keeps both cores busy: below the GUI's priority, the window's timers and paints
+    are scheduled first (on POSIX; Windows keeps the normal priority)."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(CHILD_NICE)
+        except OSError:
+            pass
+
+
 def _child(target: str, kwargs: dict, queue, cancel_event) -> None:
     module, _, name = target.partition(":")
+    _lower_priority()
     try:
         fn = getattr(importlib.import_module(module), name)
         result = fn(**kwargs, reporter=_QueueReporter(queue, cancel_event))

@@ -7,8 +7,11 @@ pooling and L2 normalisation, so the vectors returned are unit length.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +20,51 @@ from tokenizers import Tokenizer
 
 META_NAME = "standardq_encoder.json"  # same name as export.META_NAME (not imported: no torch here)
 VARIANTS = ("float32", "int8")
+TOKENIZER_CACHE = 4
+
+_parsed: OrderedDict[str, Tokenizer] = OrderedDict()  # content hash -> tokenizer as parsed
+_parsed_lock = threading.Lock()
+
+
+def _without_settings(data: bytes) -> bytes:
+    """tokenizer.json from "added_tokens" on: exports of one base model differ only in the
+    truncation and padding written before it, which the encoder sets itself anyway."""
+    head = data[:4096]
+    start = head.find(b'"added_tokens"')
+    return data[start:] if start > 0 and b'"truncation"' in head[:start] else data
+
+
+def load_tokenizer(path: Path, max_length: int) -> Tokenizer:
+    """The tokenizer in `path`, truncating to `max_length`, without padding (done per batch).
+
+    Parsing e5's 17 MB tokenizer.json holds the GIL for ~0.7 s, which freezes a GUI even from a
+    worker thread. Fine-tuning never changes the tokenizer, so every model version of a shop
+    carries the same one: the parsed one is kept by content, truncation and padding aside
+    (reading and hashing release the GIL), and each caller gets its own Tokenizer around the same vocabulary model, with the
+    same normaliser, pre-tokenizer, post-processor, decoder and added tokens (microseconds),
+    so settings like truncation are never shared between encoders.
+    """
+    data = Path(path).read_bytes()
+    key = hashlib.sha1(_without_settings(data)).hexdigest()
+    with _parsed_lock:
+        parsed = _parsed.get(key)
+        if parsed is not None:
+            _parsed.move_to_end(key)
+    if parsed is None:
+        parsed = Tokenizer.from_str(data.decode("utf-8"))
+        with _parsed_lock:
+            parsed = _parsed.setdefault(key, parsed)
+            while len(_parsed) > TOKENIZER_CACHE:
+                _parsed.popitem(last=False)
+    tokenizer = Tokenizer(parsed.model)
+    for part in ("normalizer", "pre_tokenizer", "post_processor", "decoder"):
+        if getattr(parsed, part) is not None:
+            setattr(tokenizer, part, getattr(parsed, part))
+    added = [t for _, t in sorted(parsed.get_added_tokens_decoder().items())]
+    tokenizer.add_special_tokens([t for t in added if t.special])
+    tokenizer.add_tokens([t for t in added if not t.special])
+    tokenizer.enable_truncation(max_length)
+    return tokenizer
 
 
 class OnnxEncoder:
@@ -40,9 +88,7 @@ class OnnxEncoder:
         self.max_length = int(meta["max_length"])
         self.pad_id = int(meta.get("pad_id", 0))
 
-        self._tokenizer = Tokenizer.from_file(str(folder / files.get("tokenizer", "tokenizer.json")))
-        self._tokenizer.no_padding()  # padding is done here, per batch
-        self._tokenizer.enable_truncation(self.max_length)
+        self._tokenizer = load_tokenizer(folder / files.get("tokenizer", "tokenizer.json"), self.max_length)
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)

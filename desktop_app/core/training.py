@@ -33,6 +33,28 @@ class Split:
     # Entries the validation queries are scored against: standard texts + training similars.
     entry_texts: list[str]
     entry_labels: list[int]
+    train_generated: list[bool] = field(default_factory=list)  # per training text: rules / llm output
+
+    def epoch_indices(self, ratio: float | None, rng: random.Random) -> list[int]:
+        """The training texts of one epoch, shuffled: all written by people, plus per class at most
+        ceil(ratio x their number) generated ones, drawn anew (ratio None: every text)."""
+        if ratio is None or not any(self.train_generated):
+            chosen = list(range(len(self.train_texts)))
+        else:
+            own: dict[int, int] = {}
+            generated: dict[int, list[int]] = {}
+            chosen = []
+            for i, (label, gen) in enumerate(zip(self.train_labels, self.train_generated)):
+                if gen:
+                    generated.setdefault(label, []).append(i)
+                else:
+                    own[label] = own.get(label, 0) + 1
+                    chosen.append(i)
+            for label, pool in generated.items():
+                cap = math.ceil(ratio * own.get(label, 1))
+                chosen += pool if len(pool) <= cap else rng.sample(pool, cap)
+        rng.shuffle(chosen)
+        return chosen
 
 
 def split_snapshot(snapshot: dict, config: TrainConfig) -> Split:
@@ -55,15 +77,17 @@ def split_snapshot(snapshot: dict, config: TrainConfig) -> Split:
     for ci, cls in enumerate(classes):
         sp.train_texts.append(cls["text"])
         sp.train_labels.append(ci)
+        sp.train_generated.append(False)
         sp.entry_texts.append(cls["text"])
         sp.entry_labels.append(ci)
-        for j, text in enumerate(cls["similar"]):
+        for j, (text, gen) in enumerate(zip(cls["similar"], cls["generated"])):
             if j in held.get(ci, ()):
                 sp.val_texts.append(text)
                 sp.val_labels.append(ci)
             else:
                 sp.train_texts.append(text)
                 sp.train_labels.append(ci)
+                sp.train_generated.append(bool(gen))
                 sp.entry_texts.append(text)
                 sp.entry_labels.append(ci)
     return sp
@@ -152,7 +176,9 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     if head_params:
         groups.append({"params": head_params, "lr": config.head_lr, "weight_decay": 0.0})
     optimizer = torch.optim.AdamW(groups)
-    steps_per_epoch = math.ceil(len(split.train_texts) / config.batch_size)
+    rng = random.Random(config.seed)
+    per_epoch = len(split.epoch_indices(config.generated_ratio, random.Random(0)))  # the same size every epoch
+    steps_per_epoch = math.ceil(per_epoch / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * total_steps), total_steps)
 
@@ -165,12 +191,10 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     stopped = ""
     step = 0
     reporter.stage("train", total=total_steps)
-    rng = random.Random(config.seed)
-    order = list(range(len(split.train_texts)))
     epoch = 0
     for epoch in range(1, config.epochs + 1):
         model.train()
-        rng.shuffle(order)
+        order = split.epoch_indices(config.generated_ratio, rng)
         running = 0.0
         for start in range(0, len(order), config.batch_size):
             reporter.check_cancel()

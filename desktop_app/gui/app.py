@@ -184,7 +184,8 @@ def _no_display() -> bool:
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_gui(home: str | None, screenshot: str | None = None) -> int:
+def run_gui(home: str | None, screenshot: str | None = None, demo: bool = False) -> int:
+    """The application; `demo`: open on the demo shop, creating it first if absent."""
     if screenshot:  # renders without a display (CI, headless servers)
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     elif _no_display():
@@ -207,7 +208,9 @@ def run_gui(home: str | None, screenshot: str | None = None) -> int:
         if screenshot:
             return take_screenshot(store, Path(screenshot))
         shell = Shell(store)
-        shell.open()
+        window = shell.open()
+        if demo:
+            window.open_demo_shop()
         return app.exec()
     finally:
         store.close()

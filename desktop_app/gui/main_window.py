@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSizePolicy,
                                QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
@@ -23,10 +23,13 @@ from .widgets.import_dialog import ImportDialog, export_shop
 from .widgets.query_panel import QueryPanel
 from .widgets.question_form import QuestionForm
 from .widgets.question_list import QuestionList
-from .widgets.retrain_panel import RetrainPanel
+from .widgets.retrain_panel import RetrainPanel, preload_pyqtgraph
 from .widgets.review_dialog import ReviewDialog
 from .widgets.shop_bar import ShopBar
 from .widgets.similar_table import SimilarTable
+
+
+PRELOAD_DELAY_MS = 1000
 
 
 def card(*widgets: QWidget) -> QFrame:
@@ -463,6 +466,12 @@ class MainWindow(QMainWindow):
         if self.augment_dialog is not None:  # what a generation run saved so far stays saved
             self.augment_dialog.cancel_and_wait()
         self.query_panel.cancel_and_wait()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        # The retrain plot's pyqtgraph import (~0.5 s) runs in a thread once the window is up, so
+        # Retrain does not wait for it on the GUI thread; not sooner, to leave the first paint alone.
+        QTimer.singleShot(PRELOAD_DELAY_MS, preload_pyqtgraph)
 
     def closeEvent(self, event) -> None:
         if self.retrain_panel.busy() and not confirm(self, self.tr("Retrain running"), self.tr(

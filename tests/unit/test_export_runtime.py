@@ -169,6 +169,47 @@ def test_runtime_order_and_encode_one(exported):
     assert float(other[0] @ other[1]) < 0.99999  # different texts, different vectors
 
 
+def test_versions_with_the_same_tokenizer_parse_it_once(exported, tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from tokenizers import Tokenizer
+
+    from desktop_app.core import runtime
+    from desktop_app.core.runtime import META_NAME
+
+    folder = exported[0].out_dir
+    copy = tmp_path / "another_version"
+    shutil.copytree(folder, copy)  # a retrain writes the same tokenizer.json again...
+    text = (copy / "tokenizer.json").read_text(encoding="utf-8")
+    assert f'"max_length": {MAX_LENGTH}' in text.split('"added_tokens"')[0]
+    text = text.replace(f'"max_length": {MAX_LENGTH}', '"max_length": 777', 1)  # ...with its own max length
+    (copy / "tokenizer.json").write_text(text, encoding="utf-8")
+    meta = json.loads((copy / META_NAME).read_text(encoding="utf-8"))
+    meta["max_length"] = 5
+    (copy / META_NAME).write_text(json.dumps(meta), encoding="utf-8")
+    a = OnnxEncoder(folder, threads=1)
+    parses = []
+    real = Tokenizer.from_str
+    monkeypatch.setattr(runtime.Tokenizer, "from_str", staticmethod(lambda text: parses.append(1) or real(text)))
+    b = OnnxEncoder(copy, threads=1)
+    assert parses == []  # the same file: parsed once (it holds the GIL while parsing)
+    assert a._tokenizer is not b._tokenizer  # but each has its own settings
+    reference = real((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    reference.no_padding()
+    for text in TEXTS + [LONG, "<s>你好</s>", "ＡＢＣ１２３"]:
+        want = reference.encode(PREFIX + text).ids
+        if len(want) > MAX_LENGTH:  # truncation keeps <s> and </s>
+            want = want[:MAX_LENGTH - 1] + want[-1:]
+        assert a._tokenizer.encode(PREFIX + text).ids == want
+    assert len(b._tokenizer.encode(PREFIX + LONG).ids) == 5  # its own truncation...
+    assert len(a._tokenizer.encode(PREFIX + LONG).ids) == MAX_LENGTH  # ...and the first one's unchanged
+    (copy / "tokenizer.json").write_text((folder / "tokenizer.json").read_text(encoding="utf-8") + " ",
+                                         encoding="utf-8")
+    OnnxEncoder(copy, threads=1)
+    assert parses == [1]  # other content: parsed anew
+
+
 def test_runtime_empty_and_bad_variant(exported):
     encoder = OnnxEncoder(exported[0].out_dir)
     empty = encoder.encode([])

@@ -33,7 +33,34 @@ def test_split_is_seeded():
     assert a.val_texts == b.val_texts
 
 
+def test_generated_texts_are_capped_per_epoch_and_drawn_anew():
+    import random
+
+    snap = snapshot(n_classes=3, per_class=1)
+    for c in snap["classes"]:  # 2 texts people wrote (standard + 1 similar), 20 generated
+        c["similar"] += [f"类别{c['id']}生成{j}" for j in range(20)]
+        c["generated"] += [True] * 20
+    sp = split_snapshot(snap, TrainConfig())
+    assert sum(sp.train_generated) == 60 and len(sp.train_texts) == 66
+    rng = random.Random(0)
+    epochs = [sp.epoch_indices(2.0, rng) for _ in range(3)]
+    for order in epochs:
+        texts = [sp.train_texts[i] for i in order]
+        assert len(order) == 3 * (2 + 4)  # every written text + ceil(2 x 2) generated per class
+        assert all(f"标准问{c}" in texts and f"类别{c}的说法0" in texts for c in range(3))
+        for c in range(3):
+            assert sum(t.startswith(f"类别{c + 1}生成") for t in texts) == 4
+    assert len({tuple(sorted(o)) for o in epochs}) == 3  # other generated texts each epoch
+    assert sorted(sp.epoch_indices(None, rng)) == list(range(66))
+    assert sorted(sp.epoch_indices(0, rng)) == [i for i, g in enumerate(sp.train_generated) if not g]
+    plain = split_snapshot(snapshot(), TrainConfig())  # nothing generated: every text, every epoch
+    assert sorted(plain.epoch_indices(2.0, rng)) == list(range(len(plain.train_texts)))
+
+
 def test_config_validation():
+    with pytest.raises(ValueError, match="generated_ratio"):
+        TrainConfig(generated_ratio=-1)
+    assert TrainConfig.from_dict({"generated_ratio": None}).generated_ratio is None
     with pytest.raises(ValueError, match="unknown loss"):
         TrainConfig(loss="nope")
     with pytest.raises(ValueError, match="unknown training settings"):

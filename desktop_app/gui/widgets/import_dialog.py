@@ -35,7 +35,7 @@ FOREIGN_HEADERS = {
                          "similar", "similar questions", "training phrase", "training phrases", "utterance",
                          "utterances", "examples"),
     "answer": ("回答", "答案内容", "回复内容", "答复", "response", "reply", "responses"),
-    "category": ("类别", "分类名称", "类目名称", "目录", "知识分类", "group", "topic"),
+    "category": ("类别", "分类名称", "类目名称", "目录", "知识分类", "分组", "知识分组", "group", "topic"),
 }
 
 
