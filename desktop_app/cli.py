@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .core.losses import LOSSES
 from .core.reporter import Reporter
 from .paths import data_dir, resource
 
@@ -195,15 +196,16 @@ def cmd_remove(args) -> int:
 
 
 def _train_config(args, store=None, shop=None):
+    """The shop's training settings (as the GUI's settings dialog stores them), then the options."""
     from .core.config import TrainConfig
+    from .core.prepare import shop_train_config
 
-    overrides = {k: getattr(args, k) for k in ("loss", "epochs", "margin", "scale", "base_model", "seed")
-                 if getattr(args, k, None) is not None}
-    if "base_model" not in overrides and store is not None:
-        base = store.shop_settings(shop.id).get("base_model")
-        if base:
-            overrides["base_model"] = base
-    return TrainConfig(**overrides)
+    options = {k: getattr(args, k) for k in ("loss", "epochs", "margin", "scale", "base_model", "seed")
+               if getattr(args, k, None) is not None}
+    base = shop_train_config(store, shop.id).to_dict() if store is not None else {}
+    if "loss" in options and "margin" not in options:
+        base["margin"] = None  # another loss: its own default margin, not the stored loss's
+    return TrainConfig.from_dict({**base, **options})
 
 
 def _run_retrain(store, shop, config, quiet=False):
@@ -411,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
         s = sub.add_parser(name, help=helptext)
         if name == "train":
             s.add_argument("--shop", required=True)
-        s.add_argument("--loss", choices=["arcface", "cosface", "softmax"])
+        s.add_argument("--loss", choices=list(LOSSES), help="default arcface (see core/losses.py)")
         s.add_argument("--epochs", type=int)
         s.add_argument("--margin", type=float)
         s.add_argument("--scale", type=float)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from .encoders import DEFAULT_BASE_MODEL
-
-LOSSES = ("arcface", "cosface", "softmax")
+from .losses import LOSS_SPECS, LOSSES, check_margin  # noqa: F401 - LOSSES is re-exported
 
 
 @dataclass
 class TrainConfig:
     base_model: str = DEFAULT_BASE_MODEL
     loss: str = "arcface"
-    margin: float = 0.2          # radians for ArcFace (additive angle), cosine units for CosFace
-    scale: float = 32.0          # logit scale: suits tens to hundreds of classes
+    # None: the loss's own default (losses.LOSS_SPECS): ArcFace 0.2 rad added to the angle,
+    # CosFace 0.2 off the cosine, SphereFace 2x the angle, triplet 0.1, contrastive 0.5...
+    margin: float | None = None
+    scale: float = 32.0          # logit scale of the heads: suits tens to hundreds of classes
+    m_per_class: int = 4         # pair losses: examples of one standard question per batch
     epochs: int = 4
     batch_size: int = 32
     lr: float = 5e-5             # encoder (smp2019: 5e-5 x 4 epochs beat 3e-5 x 3, see bench/RESULTS.md)
@@ -42,12 +44,20 @@ class TrainConfig:
         for name in positive:
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
-        if not 0 <= self.margin < 1.5:
-            raise ValueError(f"margin must be in [0, 1.5), got {self.margin}")
+        check_margin(self.loss, self.margin)
+        if not 2 <= self.m_per_class <= self.batch_size:
+            raise ValueError(f"m_per_class must be between 2 and the batch size, got {self.m_per_class}")
         if self.generated_ratio is not None and not self.generated_ratio >= 0:
             raise ValueError(f"generated_ratio must be at least 0 (or None: all), got {self.generated_ratio}")
         if not 0 <= self.val_fraction < 1:
             raise ValueError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
+
+    def loss_margin(self) -> float | None:
+        """The margin in force: the one set, else the loss's default (None for margin-free losses)."""
+        spec = LOSS_SPECS[self.loss]
+        if spec.margin is None:
+            return None
+        return spec.margin if self.margin is None else float(self.margin)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -57,6 +57,31 @@ class Split:
         return chosen
 
 
+def class_batches(indices: list[int], labels, m: int, batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Batches of `batch_size // m` groups of `m` examples of one class each, covering every index.
+
+    Each class's examples are shuffled and cut into groups of m; a short last group is filled with
+    repeats of that class's other examples (a class of one stays a group of one). The groups are
+    shuffled and packed into batches, so a batch holds several classes with several examples each,
+    as pair losses need, and the number of batches is the same every epoch.
+    """
+    by_class: dict[int, list[int]] = {}
+    for i in indices:
+        by_class.setdefault(labels[i], []).append(i)
+    groups = []
+    for members in by_class.values():
+        rng.shuffle(members)
+        for start in range(0, len(members), m):
+            group = members[start:start + m]
+            if len(group) < m and len(members) > len(group):
+                others = [x for x in members if x not in group]
+                group += [rng.choice(others) for _ in range(m - len(group))]
+            groups.append(group)
+    rng.shuffle(groups)
+    per_batch = max(1, batch_size // m)
+    return [[i for g in groups[start:start + per_batch] for i in g] for start in range(0, len(groups), per_batch)]
+
+
 def split_snapshot(snapshot: dict, config: TrainConfig) -> Split:
     """Hold out a share of accepted, operator-written similar questions for validation.
 
@@ -105,6 +130,7 @@ class TrainResult:
     seconds: float
     stopped_reason: str = ""  # '' / 'nan'
     history: list[dict] = field(default_factory=list)
+    outliers: list[str] = field(default_factory=list)  # sub-center ArcFace: training texts far from their class
 
 
 def _embed(model, tokenizer, texts, prefix, max_length, batch_size=64):
@@ -131,7 +157,7 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     import torch
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
-    from .losses import build_loss
+    from .losses import build_loss, is_pair_loss, subcenter_outliers
     from .model import SentenceEncoder, tokenize
 
     t0 = time.time()
@@ -177,8 +203,15 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
         groups.append({"params": head_params, "lr": config.head_lr, "weight_decay": 0.0})
     optimizer = torch.optim.AdamW(groups)
     rng = random.Random(config.seed)
-    per_epoch = len(split.epoch_indices(config.generated_ratio, random.Random(0)))  # the same size every epoch
-    steps_per_epoch = math.ceil(per_epoch / config.batch_size)
+    pairs = is_pair_loss(config.loss)
+
+    def epoch_batches(r: random.Random) -> list[list[int]]:
+        order = split.epoch_indices(config.generated_ratio, r)
+        if pairs:  # several examples of several classes in every batch
+            return class_batches(order, split.train_labels, config.m_per_class, config.batch_size, r)
+        return [order[i:i + config.batch_size] for i in range(0, len(order), config.batch_size)]
+
+    steps_per_epoch = len(epoch_batches(random.Random(0)))  # the same every epoch
     total_steps = steps_per_epoch * config.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * total_steps), total_steps)
 
@@ -194,11 +227,10 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     epoch = 0
     for epoch in range(1, config.epochs + 1):
         model.train()
-        order = split.epoch_indices(config.generated_ratio, rng)
+        batches = epoch_batches(rng)
         running = 0.0
-        for start in range(0, len(order), config.batch_size):
+        for idx in batches:
             reporter.check_cancel()
-            idx = order[start:start + config.batch_size]
             batch = tokenize(tokenizer, [split.train_texts[i] for i in idx], prefix, config.max_length)
             labels = torch.tensor([split.train_labels[i] for i in idx])
             emb = model(batch["input_ids"], batch["attention_mask"])
@@ -222,7 +254,7 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
             loss_fn.load_state_dict(last_good[1])
             break
         score = val_top1()
-        n_batches = math.ceil(len(order) / config.batch_size)
+        n_batches = len(batches)
         history.append({"epoch": epoch, "loss": running / max(n_batches, 1), "val_top1": score})
         reporter.metric("val_top1", score, step)
         reporter.log(f"epoch {epoch}: loss {running / max(n_batches, 1):.4f}, val top-1 {score:.4f}")
@@ -232,10 +264,18 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
             best_state, best_score, best_epoch = last_good, score, epoch
 
     model.load_state_dict(best_state[0])
+    loss_fn.load_state_dict(best_state[1])
     reporter.check_cancel()
+    outliers: list[str] = []
+    if config.loss == "subcenter_arcface":
+        found = subcenter_outliers(loss_fn, _embed(model, tokenizer, split.train_texts, prefix, config.max_length),
+                                   split.train_labels)
+        outliers = [split.train_texts[i] for i in found]
+        if outliers:
+            reporter.log(f"{len(outliers)} training texts sit far from their standard question's main sub-centre")
     model.save(out_dir, tokenizer)
     return TrainResult(
         out_dir=Path(out_dir), epochs_run=epoch, best_epoch=best_epoch, val_top1_before=before,
         val_top1_after=best_score, n_train=len(split.train_texts), n_val=len(split.val_texts),
-        seconds=time.time() - t0, stopped_reason=stopped, history=history,
+        seconds=time.time() - t0, stopped_reason=stopped, history=history, outliers=outliers,
     )

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ...core.config import LOSSES, TrainConfig
+from ...core.losses import LOSS_SPECS
 from ...core.encoders import DEFAULT_BASE_MODEL
 from ...core.prepare import save_train_overrides, shop_base_model, shop_train_overrides
 from ...core.store import Store
@@ -67,8 +68,15 @@ class SettingsDialog(QDialog):
 
         self.loss = QComboBox()
         names = {"arcface": self.tr("ArcFace: additive angular margin (recommended)"),
+                 "subcenter_arcface": self.tr("Sub-center ArcFace: tolerates noisy similar questions"),
                  "cosface": self.tr("CosFace: additive cosine margin"),
-                 "softmax": self.tr("Softmax: no margin (baseline)")}
+                 "sphereface": self.tr("SphereFace: multiplicative angular margin"),
+                 "softmax": self.tr("Softmax: no margin (baseline)"),
+                 "contrastive": self.tr("Contrastive (pairs)"),
+                 "triplet": self.tr("Triplet, semi-hard mining (pairs)"),
+                 "npair": self.tr("N-pair (pairs)"),
+                 "lifted": self.tr("Lifted structure (pairs)"),
+                 "multi_similarity": self.tr("Multi-similarity (pairs)")}
         for loss in LOSSES:
             self.loss.addItem(names.get(loss, loss), loss)
         self.loss.currentIndexChanged.connect(self._loss_changed)
@@ -149,7 +157,7 @@ class SettingsDialog(QDialog):
     def _show(self, config: TrainConfig) -> None:
         self.loss.setCurrentIndex(max(0, self.loss.findData(config.loss)))
         self.epochs.setValue(config.epochs)
-        self.margin.setValue(config.margin)
+        self.margin.setValue(config.loss_margin() or 0.0)
         self.scale.setValue(config.scale)
         spec = config.base_model
         if spec.startswith("bundled:"):
@@ -177,13 +185,16 @@ class SettingsDialog(QDialog):
 
     def values(self) -> dict:
         """The settings shown, as sparse overrides (only what differs from the defaults)."""
-        shown = {"loss": self.loss.currentData(), "epochs": self.epochs.value(),
-                 "margin": round(self.margin.value(), 4), "scale": round(self.scale.value(), 4),
+        loss = self.loss.currentData()
+        shown = {"loss": loss, "epochs": self.epochs.value(), "scale": round(self.scale.value(), 4),
                  "base_model": self.base_model_spec()}
         overrides = dict(self.extra)
         for key, value in shown.items():
             if value != getattr(self.defaults, key):
                 overrides[key] = value
+        default_margin = LOSS_SPECS[loss].margin  # each loss has its own default margin (or none)
+        if default_margin is not None and round(self.margin.value(), 4) != default_margin:
+            overrides["margin"] = round(self.margin.value(), 4)
         return overrides
 
     def validate(self) -> TrainConfig:
@@ -222,18 +233,31 @@ class SettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ reactions
     def _loss_changed(self) -> None:
-        loss = self.loss.currentData()
-        self.margin.setEnabled(loss != "softmax")
-        if loss == "arcface":
-            self.margin.setSuffix(self.tr(" rad"))
-            self.margin_hint.setText(self.tr("Added to the angle of the right class: 0.2 rad (about 11°) is a "
-                                             "good start; larger separates more but can slow learning."))
-        elif loss == "cosface":
+        spec = LOSS_SPECS[self.loss.currentData()]
+        self.margin.setEnabled(spec.margin is not None)
+        if spec.margin is None:
             self.margin.setSuffix("")
-            self.margin_hint.setText(self.tr("Subtracted from the cosine of the right class: 0.1 to 0.35."))
-        else:
-            self.margin.setSuffix("")
-            self.margin_hint.setText(self.tr("Softmax uses no margin."))
+            self.margin_hint.setText(self.tr("This loss has no margin."))
+            return
+        whole = self.loss.currentData() == "sphereface"
+        self.margin.setDecimals(0 if whole else 2)
+        self.margin.setSingleStep(1.0 if whole else 0.05)
+        self.margin.setRange(spec.low, spec.high - (1.0 if whole else 0.01))
+        self.margin.setSuffix(self.tr(" rad") if spec.unit.startswith("rad") else "")
+        hints = {"arcface": self.tr("Added to the angle of the right class: 0.2 rad (about 11°) is a good start; "
+                                    "larger separates more but can slow learning."),
+                 "subcenter_arcface": self.tr("As ArcFace, with 3 sub-centres per standard question; similar "
+                                              "questions far from the main one are listed as outliers."),
+                 "cosface": self.tr("Subtracted from the cosine of the right class: 0.1 to 0.35."),
+                 "sphereface": self.tr("Multiplies the angle of the right class: 2 is a strong margin already."),
+                 "contrastive": self.tr("Pairs of different standard questions are pushed below this cosine."),
+                 "triplet": self.tr("A question must be this much closer (in cosine) to its own standard question's "
+                                    "examples than to another's."),
+                 "lifted": self.tr("Pairs of different standard questions are pushed beyond this distance.")}
+        self.margin_hint.setText(hints.get(self.loss.currentData(), "") + " " + self.tr("Default: {m:g}.").format(
+            m=spec.margin))
+        if self.sender() is self.loss:  # a new loss starts at its own default margin
+            self.margin.setValue(spec.margin)
 
     def _base_kind_changed(self) -> None:
         kind = self.base_kind.currentData()
