@@ -451,8 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_activate)
 
     from .cli_augment import add_augment_commands  # augment / review live in their own module
+    from .cli_eval import add_eval_commands  # eval / testset / thresholds / doctor too
 
     add_augment_commands(sub)
+    add_eval_commands(sub)
     return p
 
 

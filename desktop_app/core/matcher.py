@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluation import decide
+from .calibration import decide
 from .index import VectorIndex
 from .normalize import normalize_text
 from .runtime import OnnxEncoder
@@ -65,6 +65,41 @@ def sync_index(store: Store, shop_id: int, index: VectorIndex, encoder: OnnxEnco
     return {e.label: e.standard_id for e in entries}
 
 
+OVERRIDE_KEY = "thresholds"  # shop_settings()[OVERRIDE_KEY]: the operator's own answer / suggest / margin
+
+
+def effective_thresholds(store: Store, shop_id: int, version: ModelVersion) -> dict:
+    """The version's calibrated thresholds, with the operator's overrides (if any) on top."""
+    override = store.shop_settings(shop_id).get(OVERRIDE_KEY) or {}
+    merged = {**version.thresholds, **{k: float(v) for k, v in override.items() if k in ("answer", "suggest", "margin")}}
+    if override:
+        merged["overridden"] = sorted(k for k in override if k in ("answer", "suggest", "margin"))
+    return merged
+
+
+def set_threshold_override(store: Store, shop_id: int, **values: float | None) -> dict:
+    """Set (a float) or clear (None) the operator's answer / suggest / margin; returns the override."""
+    settings = store.shop_settings(shop_id)
+    override = dict(settings.get(OVERRIDE_KEY) or {})
+    for key, value in values.items():
+        if key not in ("answer", "suggest", "margin"):
+            raise ValueError(f"unknown threshold '{key}'")
+        if value is None:
+            override.pop(key, None)
+        elif not -1.0 <= float(value) <= 1.0:
+            raise ValueError(f"the {key} threshold is a cosine similarity: between -1 and 1, got {value}")
+        else:
+            override[key] = float(value)
+    if override.get("suggest", -2) > override.get("answer", 2):
+        raise ValueError("the suggest threshold must not be above the answer threshold")
+    if override:
+        settings[OVERRIDE_KEY] = override
+    else:
+        settings.pop(OVERRIDE_KEY, None)
+    store.set_shop_settings(shop_id, settings)  # open matchers read it at their next query
+    return override
+
+
 class Matcher:
     def __init__(self, store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder | None = None):
         self.store = store
@@ -94,6 +129,8 @@ class Matcher:
     def refresh(self, force: bool = False) -> None:
         """Follow store edits: cheap (one SELECT) when nothing changed."""
         revision = self.store.shop(self.shop_id).revision
+        # Thresholds are shop settings, not question edits: re-read every time (one small SELECT).
+        self.thresholds = effective_thresholds(self.store, self.shop_id, self.version)
         if not force and revision == self._revision:
             return
         entries = self.store.index_entries(self.shop_id)
@@ -141,5 +178,6 @@ class Matcher:
         for sq, score in list(best.items())[:k]:
             info = self._lookup[sq]
             matches.append(Match(sq, info["text"], info["category"], info["answer"], round(float(score), 4)))
-        decision = decide(matches[0].score if matches else None, self.version.thresholds)
+        second = list(best.values())[1] if len(best) > 1 else None
+        decision = decide(matches[0].score if matches else None, second, self.thresholds)
         return QueryResult(text, decision, matches, self.version.id, (time.perf_counter() - t0) * 1000)

@@ -84,6 +84,23 @@ def _m001(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(2, "test questions: operator-labelled consumer questions held out for evaluation")
+def _m002(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE test_questions (
+            id INTEGER PRIMARY KEY,
+            shop_id INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            norm TEXT NOT NULL,
+            -- the standard question it must match; NULL: it must match none ("none" questions)
+            expected_id INTEGER REFERENCES standard_questions(id) ON DELETE CASCADE,
+            source TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'imported', 'panel')),
+            created_at TEXT NOT NULL,
+            UNIQUE (shop_id, norm)
+        )"""
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> list[int]:
     """Apply pending migrations; returns the numbers applied."""
     db.execute(

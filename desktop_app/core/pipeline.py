@@ -18,7 +18,7 @@ import numpy as np
 
 from .config import TrainConfig
 from .encoders import DEFAULT_BASE_MODEL, input_prefix, resolve_base_model
-from .evaluation import class_scores, default_thresholds, top1
+from .evaluation import class_scores, top1
 from .index import VectorIndex
 from .matcher import sync_index
 from ..paths import cache_dir
@@ -122,17 +122,50 @@ def ensure_model(store: Store, shop_id: int, reporter: Reporter = NULL) -> Model
         variant, result, metrics = _choose_variant(
             onnx_dir, lambda enc: _leave_one_out(enc, snapshot), key="loo_top1")
         encoder = OnnxEncoder(onnx_dir, variant=variant)
-        thresholds = default_thresholds(result)
         metrics["eval"] = "leave-one-out on similar questions"
-        version = store.update_version(version.id, index_path=str(vdir / "index.bin"), thresholds=thresholds,
-                                       metrics=metrics, params={"runtime_variant": variant})
+        version = store.update_version(version.id, index_path=str(vdir / "index.bin"), metrics=metrics,
+                                       params={"runtime_variant": variant})
         build_index(store, shop_id, version, encoder, reporter)
+        calibrate_version(store, shop_id, version, encoder, reporter, side_by_side=False)
         store.update_version(version.id, status="ready")
         return store.activate_version(version.id)
     except BaseException:
         store.update_version(version.id, status="failed")
         shutil.rmtree(vdir, ignore_errors=True)
         raise
+
+
+def check_data(store: Store, shop_id: int, reporter: Reporter = NULL) -> list[dict]:
+    """The data doctor before training, with the active model's embeddings when there is one."""
+    from .doctor import examine, summary
+    from .matcher import Matcher, NoModelError
+
+    active = store.active_version(shop_id)
+    try:
+        matcher = Matcher.open(store, shop_id) if active is not None else None
+    except NoModelError:
+        matcher = None
+    findings = examine(store, shop_id, matcher, (active.metrics.get("outliers") or []) if active else [], reporter)
+    counts = summary(findings)
+    reporter.log(f"data doctor: {counts['problem']} problems, {counts['warning']} warnings, {counts['info']} notes")
+    for f in findings[:5]:
+        reporter.log(f"  {f.severity}: {f.message}")
+    return [f.to_dict() for f in findings]
+
+
+def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder,
+                      reporter: Reporter = NULL, side_by_side: bool = True) -> ModelVersion:
+    """Evaluate an indexed version, store its report and calibrated thresholds (report.py)."""
+    from .matcher import Matcher
+    from .report import base_encoder_for, build_report
+
+    matcher = Matcher(store, shop_id, version, encoder=encoder)
+    base = base_encoder_for(version, reporter) if side_by_side else None
+    report = build_report(store, shop_id, version, matcher, base_encoder=base, reporter=reporter)
+    thresholds = report["thresholds"]
+    reporter.log(f"thresholds: answer >= {thresholds['answer']} (margin {thresholds.get('margin', 0)}), "
+                 f"suggest >= {thresholds['suggest']}; {thresholds['method']}")
+    return store.update_version(version.id, thresholds=thresholds, metrics={**version.metrics, "report": report})
 
 
 def _choose_variant(onnx_dir: Path, evaluate, key: str) -> tuple[str, dict, dict]:
@@ -167,6 +200,7 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
     n_classes = len(snapshot["classes"])
     if n_classes < 2:
         raise StoreError("training needs at least 2 enabled standard questions")
+    doctor = check_data(store, shop_id, reporter)
     base = resolve_base_model(config.base_model, reporter)
     prefix = input_prefix(config.base_model)
     version = store.add_version(shop_id, base_model=config.base_model, loss=config.loss,
@@ -191,22 +225,27 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
                    "parity_min_cosine": exported.parity_min_cosine,
                    "int8_min_cosine": exported.int8_min_cosine, "stopped_reason": result.stopped_reason}
         if split.val_texts:
-            variant, chosen, found = _choose_variant(
+            variant, _, found = _choose_variant(
                 vdir / "onnx", lambda enc: _evaluate_variant(enc, split, n_classes), key="val_top1")
-            thresholds = default_thresholds(chosen)
         else:  # tiny shop: nothing held out, so this is leave-one-out on training data
-            variant, chosen, found = _choose_variant(
+            variant, _, found = _choose_variant(
                 vdir / "onnx", lambda enc: _leave_one_out(enc, snapshot), key="loo_top1")
-            thresholds = default_thresholds(chosen)
-            thresholds["method"] += " (no validation split: optimistic)"
         metrics.update(found)
+        # What the report needs later: the held-out questions, and which standard questions the
+        # encoder saw (the others are the open set).
+        metrics["heldout"] = [[t, snapshot["classes"][c]["id"]] for t, c in zip(split.val_texts, split.val_labels)]
+        metrics["trained_ids"] = [c["id"] for c in snapshot["classes"]]
+        metrics["outliers"] = result.outliers
+        metrics["doctor"] = doctor
         reporter.check_cancel()
 
         params = {**config.to_dict(), "runtime_variant": variant}
-        version = store.update_version(version.id, status="indexing", metrics=metrics, thresholds=thresholds,
-                                       params=params, onnx_dir=str(vdir / "onnx"),
-                                       index_path=str(vdir / "index.bin"))
-        build_index(store, shop_id, version, OnnxEncoder(vdir / "onnx", variant=variant), reporter)
+        version = store.update_version(version.id, status="indexing", metrics=metrics, params=params,
+                                       onnx_dir=str(vdir / "onnx"), index_path=str(vdir / "index.bin"))
+        encoder = OnnxEncoder(vdir / "onnx", variant=variant)
+        build_index(store, shop_id, version, encoder, reporter)
+        reporter.check_cancel()
+        version = calibrate_version(store, shop_id, version, encoder, reporter, side_by_side=True)
         reporter.check_cancel()
         store.update_version(version.id, status="ready")
         version = store.activate_version(version.id)

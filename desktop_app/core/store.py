@@ -115,6 +115,19 @@ class ModelVersion:
 
 
 @dataclass
+class TestQuestion:
+    """A consumer question held out for evaluation: never trained on, never in the index."""
+
+    id: int
+    shop_id: int
+    text: str
+    norm: str
+    expected_id: int | None  # None: must match no standard question
+    source: str
+    created_at: str
+
+
+@dataclass
 class IndexEntry:
     """One vector of the index: a standard question's own text or one of its accepted similars."""
 
@@ -626,6 +639,80 @@ class Store:
                             "generated": [s["source"] in ("rules", "llm") for s in sims]})
         digest = hashlib.sha256(json.dumps(classes, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
         return {"shop_id": shop_id, "revision": shop.revision, "data_hash": digest[:16], "classes": classes}
+
+    # ------------------------------------------------------------------ test questions
+    def add_test_question(self, shop_id: int, text: str, expected_id: int | None, source: str = "manual",
+                          *, replace: bool = True) -> TestQuestion:
+        """Hold out a consumer question for evaluation; `expected_id` None marks a "none" question.
+
+        The same question again updates its expectation (replace=True) or is refused. A text the
+        shop already holds as a standard or similar question is refused: it would be trained on.
+        """
+        with self._tx():
+            return self._add_test_question(shop_id, text, expected_id, source, replace)
+
+    def _add_test_question(self, shop_id, text, expected_id, source, replace) -> TestQuestion:
+        text, norm = check_text(text, "test question")
+        if source not in ("manual", "imported", "panel"):
+            raise ValidationError(f"unknown source '{source}'")
+        owner = self._owner_of(shop_id, norm)
+        if owner is not None:
+            raise ConflictError([Conflict(text, f"is already {self._describe(owner)}: a test question must "
+                                                "be one the model never trains on")])
+        if expected_id is not None:
+            row = self._rows("SELECT shop_id FROM standard_questions WHERE id = ?", [expected_id])
+            if not row or row[0]["shop_id"] != shop_id:
+                raise NotFoundError(f"no standard question with id {expected_id} in this shop")
+        existing = self._rows("SELECT id FROM test_questions WHERE shop_id = ? AND norm = ?", [shop_id, norm])
+        if existing and not replace:
+            raise ConflictError([Conflict(text, "is already a test question")])
+        if existing:
+            self.db.execute("UPDATE test_questions SET expected_id = ?, source = ? WHERE id = ?",
+                            [expected_id, source, existing[0]["id"]])
+            test_id = existing[0]["id"]
+        else:
+            test_id = self.db.execute(
+                "INSERT INTO test_questions (shop_id, text, norm, expected_id, source, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [shop_id, text, norm, expected_id, source, _now()]).lastrowid
+        return TestQuestion(**self._rows("SELECT * FROM test_questions WHERE id = ?", [test_id])[0])
+
+    def import_test_questions(self, shop_id: int, rows) -> int:
+        """(text, expected standard question text or None) pairs in one transaction; returns how many.
+
+        An unknown expected standard question or a text the shop trains on aborts the whole import.
+        """
+        count = 0
+        with self._tx():
+            for i, (text, expected) in enumerate(rows, 1):
+                expected_id = None
+                if expected is not None and normalize_text(expected):
+                    found = self._rows("SELECT id FROM standard_questions WHERE shop_id = ? AND norm = ?",
+                                       [shop_id, normalize_text(expected)])
+                    if not found:
+                        raise NotFoundError(f"row {i}: no standard question '{expected}' in this shop")
+                    expected_id = found[0]["id"]
+                try:
+                    self._add_test_question(shop_id, text, expected_id, "imported", True)
+                except StoreError as exc:
+                    raise type(exc)(f"row {i}: {exc}") from None
+                count += 1
+        return count
+
+    def test_questions(self, shop_id: int) -> list[TestQuestion]:
+        return [TestQuestion(**r) for r in self._rows("SELECT * FROM test_questions WHERE shop_id = ? ORDER BY id",
+                                                      [shop_id])]
+
+    def delete_test_questions(self, shop_id: int, ids: Iterable[int] | None = None) -> int:
+        """Remove the listed test questions of a shop (None: all); returns how many."""
+        with self._tx():
+            if ids is None:
+                cur = self.db.execute("DELETE FROM test_questions WHERE shop_id = ?", [shop_id])
+            else:
+                ids = list(ids)
+                marks = ", ".join("?" for _ in ids) or "NULL"
+                cur = self.db.execute(f"DELETE FROM test_questions WHERE shop_id = ? AND id IN ({marks})",
+                                      [shop_id, *ids])
+        return cur.rowcount
 
     # ------------------------------------------------------------------ model versions
     def add_version(self, shop_id: int, **fields: Any) -> ModelVersion:

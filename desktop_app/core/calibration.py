@@ -1,0 +1,139 @@
+"""Decision thresholds calibrated on held-out questions, "none" questions included.
+
+A query's top-1 score s1 and the margin s1 - s2 to the second standard question decide:
+
+- answer:   s1 >= answer and s1 - s2 >= margin (confident, and not a toss-up between two);
+- suggest:  s1 >= suggest (probably one of the top few: an agent confirms);
+- no_match: otherwise.
+
+`calibrate` picks (answer, margin) on a grid to answer as many in-scope questions as possible
+while the answered ones stay right at least `target_precision` of the time, counting every
+answered "none" question (one that must match nothing) as wrong. When no setting reaches the
+target while answering `min_coverage` of the in-scope questions, it keeps the coverage floor and
+says what precision that costs. `suggest` is the lowest top-1 score above which the right standard
+question is among the top 3 for at least SUGGEST_PRECISION of the questions (none never counts
+as right), never above `answer`.
+
+Everything here is plain numpy on score arrays; report.py computes them from a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+TARGET_PRECISION = 0.95
+MIN_COVERAGE = 0.5  # "answer most in-scope questions"
+SUGGEST_PRECISION = 0.8
+MARGINS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.08)
+GRID = 200  # candidate answer thresholds: quantiles of the observed top-1 scores
+
+
+@dataclass
+class Scored:
+    """Held-out questions scored by a model: per question the top-1 score, the margin to the
+    second, whether top-1 is right and whether the right one is in the top 3 (False for none)."""
+
+    s1: np.ndarray
+    margin: np.ndarray
+    correct: np.ndarray
+    top3: np.ndarray
+    none: np.ndarray  # True for a question that must match nothing
+
+    @classmethod
+    def concat(cls, *parts: "Scored") -> "Scored":
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                     ("s1", "margin", "correct", "top3", "none")))
+
+    def __len__(self) -> int:
+        return len(self.s1)
+
+
+def decide(s1: float | None, s2: float | None, thresholds: dict) -> str:
+    """The decision for one query (s2 None: there is no second standard question)."""
+    if s1 is None:
+        return "no_match"
+    gap = s1 - s2 if s2 is not None else 1.0
+    if s1 >= thresholds.get("answer", 0.9) and gap >= thresholds.get("margin", 0.0):
+        return "answer"
+    if s1 >= thresholds.get("suggest", 0.8):
+        return "suggest"
+    return "no_match"
+
+
+def outcome(scored: Scored, answer: float, margin: float) -> dict:
+    """Precision of the answered questions, coverage of the in-scope ones, none questions answered."""
+    answered = (scored.s1 >= answer) & (scored.margin >= margin)
+    in_scope = ~scored.none
+    n_answered = int(answered.sum())
+    right = int((answered & scored.correct & in_scope).sum())
+    return {"precision": right / n_answered if n_answered else float("nan"),
+            "coverage": float((answered & in_scope).sum() / max(in_scope.sum(), 1)),
+            "correct_coverage": right / max(int(in_scope.sum()), 1),
+            "none_answered": float((answered & scored.none).sum() / max(scored.none.sum(), 1)),
+            "answered": n_answered}
+
+
+def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
+              min_coverage: float = MIN_COVERAGE) -> dict:
+    """Thresholds for a model from its scored held-out questions (see the module docstring)."""
+    n_in, n_none = int((~scored.none).sum()), int(scored.none.sum())
+    if n_in < 5 or not scored.correct.any():
+        return {"answer": 0.9, "suggest": 0.8, "margin": 0.0, "method": "fixed fallback (too few held-out questions)",
+                "n_in_scope": n_in, "n_none": n_none}
+    candidates = np.unique(np.quantile(scored.s1, np.linspace(0, 1, GRID)))
+    best = None  # (meets target, coverage, precision, answer, margin)
+    fallback = None  # best precision among settings that keep the coverage floor
+    for margin in MARGINS:
+        for t in candidates:
+            o = outcome(scored, float(t), margin)
+            if o["answered"] == 0:
+                continue
+            if o["precision"] >= target_precision and o["coverage"] >= min_coverage:
+                key = (o["coverage"], o["precision"], -margin)
+                if best is None or key > best[0]:
+                    best = (key, float(t), margin, o)
+            if o["coverage"] >= min_coverage:
+                key = (o["precision"], o["coverage"], -margin)
+                if fallback is None or key > fallback[0]:
+                    fallback = (key, float(t), margin, o)
+    if best is not None:
+        _, answer, margin, o = best
+        note = ""
+    else:
+        _, answer, margin, o = fallback
+        note = (f"precision target {target_precision:.0%} not reached while answering {min_coverage:.0%} of "
+                f"in-scope questions: at that coverage, answered questions are right {o['precision']:.1%} of the "
+                "time; more similar questions (or fewer overlapping standard questions) would help")
+    suggest = suggest_threshold(scored, answer)
+    return {"answer": round(answer, 4), "margin": margin, "suggest": round(suggest, 4),
+            "method": f"calibrated: precision >= {target_precision:.0%} on held-out questions with 'none' ones, "
+                      f"coverage >= {min_coverage:.0%}",
+            "target_precision": target_precision, "min_coverage": min_coverage,
+            "precision": round(o["precision"], 4), "coverage": round(o["coverage"], 4),
+            "none_answered": round(o["none_answered"], 4), "n_in_scope": n_in, "n_none": n_none, "note": note}
+
+
+def suggest_threshold(scored: Scored, answer: float) -> float:
+    """The lowest score whose questions at and above it have the right one in their top 3 at
+    least SUGGEST_PRECISION of the time, searching down from `answer`."""
+    order = np.argsort(-scored.s1)
+    s1 = scored.s1[order]
+    hits = np.cumsum(scored.top3[order] & ~scored.none[order])
+    precision = hits / np.arange(1, len(s1) + 1)
+    ok = np.nonzero((precision >= SUGGEST_PRECISION) & (s1 <= answer))[0]
+    if not len(ok):
+        return answer
+    return float(min(s1[ok.max()], answer))
+
+
+def curve(scored: Scored, margin: float = 0.0, points: int = 40) -> list[dict]:
+    """Precision against coverage as the answer threshold sweeps (the margin held), for a plot."""
+    out = []
+    for t in np.unique(np.quantile(scored.s1, np.linspace(0, 1, points))):
+        o = outcome(scored, float(t), margin)
+        if o["answered"]:
+            out.append({"threshold": round(float(t), 4), "precision": round(o["precision"], 4),
+                        "coverage": round(o["coverage"], 4), "none_answered": round(o["none_answered"], 4)})
+    return out

@@ -1,0 +1,176 @@
+"""The data doctor: what in a shop's questions will confuse training or matching, to fix first.
+
+Findings, most serious first:
+
+- problem `duplicate_across`: the same similar question (after normalisation with punctuation
+  removed) or nearly the same (cosine >= NEAR_DUPLICATE) under two standard questions: the model
+  is taught that one text means two things;
+- problem `far_similar`: a similar question that sits closer to another standard question's
+  entries than to any of its own (leave-one-out), or that sub-center ArcFace put far from its
+  class's main sub-centre: mislabelled, or a standard question that needs splitting;
+- warning `close_standards`: two standard questions whose centroids are nearly the same
+  direction (cosine >= CLOSE_STANDARDS): likely the same question, or one needs more distinct
+  similar questions;
+- warning / info `too_few`: fewer than MIN_SIMILAR accepted similar questions (none held out
+  for validation below 5, and fine-tuning learns little from one or two).
+
+Embeddings come from the shop's active model (its index), so the doctor costs one pass of
+nearest-neighbour searches, no encoding. Plain function; the GUI runs it in a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .augment.guard import dedup_key
+from .reporter import NULL, Reporter
+from .store import similar_label, standard_label
+
+NEAR_DUPLICATE = 0.97
+CLOSE_STANDARDS = 0.95
+MIN_SIMILAR = 5
+NEIGHBOURS = 10
+MAX_PER_KIND = 50
+SEVERITY = {"problem": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class Finding:
+    kind: str
+    severity: str
+    message: str
+    standard_ids: list[int] = field(default_factory=list)
+    similar_ids: list[int] = field(default_factory=list)
+    score: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def examine(store, shop_id: int, matcher=None, outliers=(), reporter: Reporter = NULL) -> list[Finding]:
+    """Findings for a shop, most serious first. `matcher`: the shop's open Matcher (None: text
+    checks only). `outliers`: training texts sub-center ArcFace flagged (version metrics)."""
+    reporter.stage("check data")
+    standards = {sq.id: sq for sq in store.standards(shop_id) if sq.enabled}
+    similars = [s for s in store.similars(shop_id=shop_id, status="accepted") if s.standard_id in standards]
+    findings: list[Finding] = []
+    findings += _text_duplicates(standards, similars)
+    findings += _too_few(standards, similars)
+    if matcher is not None:
+        reporter.check_cancel()
+        findings += _embedding_checks(matcher, standards, similars, outliers, reporter)
+    findings.sort(key=lambda f: (SEVERITY[f.severity], -(f.score or 0.0)))
+    return findings
+
+
+def _text_duplicates(standards, similars) -> list[Finding]:
+    by_key: dict[str, list[tuple[int, int | None, str]]] = {}  # key -> (standard id, similar id, text)
+    for sq in standards.values():
+        by_key.setdefault(dedup_key(sq.text), []).append((sq.id, None, sq.text))
+    for s in similars:
+        by_key.setdefault(dedup_key(s.text), []).append((s.standard_id, s.id, s.text))
+    out = []
+    for items in by_key.values():
+        owners = sorted({sid for sid, _, _ in items})
+        if len(owners) > 1:
+            texts = " / ".join(f"“{t}”" for _, _, t in items)
+            names = "、".join(f"“{standards[o].text}”" for o in owners)
+            out.append(Finding("duplicate_across", "problem", f"{texts} belong to {len(owners)} standard questions: "
+                               f"{names}", owners, [i for _, i, _ in items if i is not None], 1.0))
+    return out[:MAX_PER_KIND]
+
+
+def _too_few(standards, similars) -> list[Finding]:
+    counts = {sid: 0 for sid in standards}
+    for s in similars:
+        counts[s.standard_id] += 1
+    out = []
+    for sid, n in sorted(counts.items(), key=lambda kv: kv[1]):
+        if n < MIN_SIMILAR:
+            severity = "warning" if n < 3 else "info"
+            out.append(Finding("too_few", severity, f"“{standards[sid].text}” has {n} similar question"
+                               f"{'' if n == 1 else 's'}; {MIN_SIMILAR} or more train it well", [sid], [], float(n)))
+    return out[:MAX_PER_KIND]
+
+
+def _embedding_checks(matcher, standards, similars, outliers, reporter) -> list[Finding]:
+    matcher.refresh()
+    owner = matcher._owner  # index label -> standard question id
+    labels = [lab for lab, sid in owner.items() if sid in standards]
+    if len(labels) < 2:
+        return []
+    vectors = matcher.index.vectors(labels)
+    owners = np.asarray([owner[lab] for lab in labels])
+    row_of = {lab: i for i, lab in enumerate(labels)}
+    text_of = {similar_label(s.id): (s.id, s.text) for s in similars}
+    text_of.update({standard_label(sid): (None, sq.text) for sid, sq in standards.items()})
+    out: list[Finding] = []
+
+    # Neighbours of every entry (hnswlib): near duplicates across standard questions, and
+    # similar questions whose nearest entries belong to another standard question.
+    k = min(NEIGHBOURS + 1, len(labels))
+    near: dict[tuple[int, int], tuple[float, int, int]] = {}
+    far = []
+    for i, lab in enumerate(labels):
+        if i % 500 == 0:
+            reporter.check_cancel()
+        found, scores = matcher.index.search(vectors[i], k)
+        own = int(owners[i])
+        best_own, best_other, other_sid = -1.0, -1.0, None
+        for other_lab, sc in zip(found.tolist(), scores.tolist()):
+            if other_lab == lab or other_lab not in row_of:
+                continue
+            sid = owner[other_lab]
+            if sid == own:
+                best_own = max(best_own, sc)
+            elif sc > best_other:
+                best_other, other_sid = sc, sid
+            if sid != own and sc >= NEAR_DUPLICATE:
+                pair = tuple(sorted((lab, other_lab)))
+                near[pair] = (sc, own, sid)
+        if lab % 2 == 1 and other_sid is not None and best_other > best_own:  # a similar question
+            # The search saw only k neighbours: confirm against every entry of its own question
+            # (but itself, the one at cosine 1).
+            own_best = max((float(x) for x in vectors[owners == own] @ vectors[i] if x < 0.99999), default=-1.0)
+            if best_other > own_best:
+                far.append((best_other - own_best, lab, own, other_sid))
+    for (a, b), (sc, sa, sb) in sorted(near.items(), key=lambda kv: -kv[1][0])[:MAX_PER_KIND]:
+        ta, tb = text_of.get(a, (None, "?"))[1], text_of.get(b, (None, "?"))[1]
+        ids = [x for x in (text_of.get(a, (None,))[0], text_of.get(b, (None,))[0]) if x is not None]
+        out.append(Finding("duplicate_across", "problem", f"“{ta}” (of “{standards[sa].text}”) and “{tb}” (of "
+                           f"“{standards[sb].text}”) are nearly the same (cosine {sc:.3f})", sorted({sa, sb}), ids,
+                           round(sc, 4)))
+    for gap, lab, own, other in sorted(far, reverse=True)[:MAX_PER_KIND]:
+        sim_id, text = text_of.get(lab, (None, "?"))
+        out.append(Finding("far_similar", "problem", f"“{text}” sits closer to “{standards[other].text}” than to its "
+                           f"own standard question “{standards[own].text}”", [own, other],
+                           [sim_id] if sim_id else [], round(gap, 4)))
+    flagged = {dedup_key(t) for t in outliers or ()}
+    for s in similars:
+        if dedup_key(s.text) in flagged:
+            out.append(Finding("far_similar", "problem", f"“{s.text}” is far from the main sub-centre of “"
+                               f"{standards[s.standard_id].text}” (sub-center ArcFace)", [s.standard_id], [s.id]))
+
+    # Standard questions whose centroids point the same way.
+    ids = sorted(standards)
+    present = [sid for sid in ids if (owners == sid).any()]
+    cents = np.stack([vectors[owners == sid].mean(axis=0) for sid in present])
+    cents /= np.linalg.norm(cents, axis=1, keepdims=True)
+    sims = cents @ cents.T
+    np.fill_diagonal(sims, -1)
+    rows, cols = np.nonzero(np.triu(sims >= CLOSE_STANDARDS, 1))
+    pairs = sorted(((float(sims[r, c]), present[r], present[c]) for r, c in zip(rows, cols)), reverse=True)
+    for sc, a, b in pairs[:MAX_PER_KIND]:
+        out.append(Finding("close_standards", "warning", f"“{standards[a].text}” and “{standards[b].text}” are very "
+                           f"close (centroid cosine {sc:.3f}): the same question, or in need of more distinct "
+                           "similar questions", [a, b], [], round(sc, 4)))
+    return out
+
+
+def summary(findings: list[Finding]) -> dict:
+    counts = {s: 0 for s in SEVERITY}
+    for f in findings:
+        counts[f.severity] += 1
+    return counts

@@ -1,0 +1,75 @@
+"""Thresholds from scored held-out questions: precision target, coverage floor, margin, suggest."""
+
+import numpy as np
+import pytest
+
+from desktop_app.core.calibration import Scored, calibrate, curve, decide, outcome
+from desktop_app.core.report import calibration_half
+
+
+def scored(in_scope, none, wrong=()):
+    """in_scope: (s1, margin) of right top-1s; wrong: (s1, margin) of wrong top-1s; none: (s1, margin)."""
+    rows = [(s, m, True, True, False) for s, m in in_scope] + [(s, m, False, True, False) for s, m in wrong] + \
+           [(s, m, False, False, True) for s, m in none]
+    s1, margin, correct, top3, is_none = (np.asarray(x) for x in zip(*rows))
+    return Scored(s1.astype(float), margin.astype(float), correct.astype(bool), top3.astype(bool),
+                  is_none.astype(bool))
+
+
+def test_decide_uses_score_margin_and_suggest():
+    t = {"answer": 0.9, "margin": 0.05, "suggest": 0.8}
+    assert decide(0.95, 0.85, t) == "answer"
+    assert decide(0.95, 0.93, t) == "suggest"  # a toss-up between two: an agent confirms
+    assert decide(0.95, None, t) == "answer"  # nothing else to confuse it with
+    assert decide(0.85, 0.5, t) == "suggest" and decide(0.7, 0.1, t) == "no_match"
+    assert decide(None, None, t) == "no_match"
+
+
+def test_separable_scores_give_a_threshold_between_them():
+    rng = np.random.default_rng(0)
+    s = scored([(x, 0.1) for x in rng.uniform(0.90, 1.0, 200)], [(x, 0.02) for x in rng.uniform(0.6, 0.85, 100)])
+    t = calibrate(s)
+    assert 0.85 < t["answer"] <= 0.90 + 1e-9
+    assert t["precision"] >= 0.95 and t["coverage"] == pytest.approx(1.0) and t["note"] == ""
+    o = outcome(s, t["answer"], t["margin"])
+    assert o["none_answered"] == 0 and o["precision"] == 1.0
+    assert t["suggest"] <= t["answer"] and t["n_in_scope"] == 200 and t["n_none"] == 100
+
+
+def test_the_margin_separates_what_the_score_cannot():
+    # None questions score as high as in-scope ones but sit between two standard questions.
+    s = scored([(0.93, 0.08)] * 100, [(0.93, 0.005)] * 50)
+    t = calibrate(s)
+    assert t["margin"] > 0.005 and t["precision"] == 1.0 and t["coverage"] == 1.0
+
+
+def test_unreachable_target_keeps_the_coverage_floor_and_says_so():
+    rng = np.random.default_rng(1)
+    overlap = [(x, 0.05) for x in rng.uniform(0.8, 1.0, 100)]
+    s = scored(overlap, [(x, 0.05) for x in rng.uniform(0.8, 1.0, 100)])
+    t = calibrate(s, target_precision=0.95, min_coverage=0.5)
+    assert t["coverage"] >= 0.5 and t["precision"] < 0.95
+    assert "not reached" in t["note"] and f"{t['precision']:.1%}" in t["note"]
+
+
+def test_curve_trades_coverage_for_precision():
+    rng = np.random.default_rng(2)
+    s = scored([(x, 0.1) for x in rng.uniform(0.85, 1.0, 100)], [(x, 0.1) for x in rng.uniform(0.7, 0.9, 60)],
+               wrong=[(x, 0.1) for x in rng.uniform(0.8, 0.95, 20)])
+    points = curve(s)
+    assert points == sorted(points, key=lambda p: p["threshold"])
+    coverages = [p["coverage"] for p in points]
+    assert coverages == sorted(coverages, reverse=True)  # a higher threshold answers less
+    assert points[-1]["precision"] >= points[0]["precision"]
+
+
+def test_too_few_questions_fall_back_to_fixed_thresholds():
+    t = calibrate(scored([(0.9, 0.1)] * 3, [(0.5, 0.1)]))
+    assert t["method"].startswith("fixed fallback")
+
+
+def test_none_halves_are_stable_and_disjoint():
+    texts = [f"问题{i}" for i in range(400)]
+    halves = [calibration_half(t) for t in texts]
+    assert halves == [calibration_half(t) for t in texts]
+    assert 150 < sum(halves) < 250

@@ -1,0 +1,52 @@
+"""The data doctor on a tiny shop with planted problems."""
+
+from desktop_app.core.doctor import examine, summary
+from desktop_app.core.matcher import Matcher
+from desktop_app.core.pipeline import ensure_model
+
+
+def kinds(findings, kind):
+    return [f for f in findings if f.kind == kind]
+
+
+def test_planted_problems_are_found_most_serious_first(store, tiny_shop):
+    invoice = store.find_standard(tiny_shop.id, "怎么开发票")
+    refund = store.find_standard(tiny_shop.id, "退货运费谁出")
+    store.add_similar(invoice.id, "运费谁承担？")  # "运费谁承担" belongs to 退货运费谁出: a duplicate
+    mislabelled = store.add_similar(invoice.id, "退货运费谁出呀")  # written under the wrong question
+    lonely = store.add_standard(tiny_shop.id, "滚刷多久换一次")
+    store.add_similar(lonely.id, "主刷多久更换")
+    a = store.add_standard(tiny_shop.id, "充电座在哪里买")
+    b = store.add_standard(tiny_shop.id, "充电座在哪儿买")
+    for sid in (a.id, b.id):
+        for text in ("充电座在哪购买", "哪里能买充电座", "充电座购买渠道", "充电座有卖吗", "买个充电座"):
+            store.add_similar(sid, text + ("" if sid == a.id else "啊"))
+    ensure_model(store, tiny_shop.id)
+    findings = examine(store, tiny_shop.id, Matcher.open(store, tiny_shop.id))
+    severities = [f.severity for f in findings]
+    assert severities == sorted(severities, key=["problem", "warning", "info"].index)
+
+    dup = [f for f in kinds(findings, "duplicate_across") if "运费谁承担" in f.message]
+    assert dup and set(dup[0].standard_ids) == {invoice.id, refund.id}
+    far = [f for f in kinds(findings, "far_similar") if mislabelled.id in f.similar_ids]
+    assert far and far[0].standard_ids == [invoice.id, refund.id]
+    few = [f for f in kinds(findings, "too_few") if f.standard_ids == [lonely.id]]
+    assert few and few[0].severity == "warning" and "1 similar question;" in few[0].message
+    close = kinds(findings, "close_standards")
+    assert any(set(f.standard_ids) == {a.id, b.id} for f in close)
+    assert summary(findings)["problem"] >= 2
+
+
+def test_without_a_model_only_the_text_checks_run(store, tiny_shop):
+    invoice = store.find_standard(tiny_shop.id, "怎么开发票")
+    store.add_similar(invoice.id, "运费，谁承担")
+    findings = examine(store, tiny_shop.id, None)
+    assert {f.kind for f in findings} <= {"duplicate_across", "too_few"}
+    assert kinds(findings, "duplicate_across")
+    assert all(f.to_dict()["message"] for f in findings)
+
+
+def test_subcenter_outliers_are_listed(store, tiny_shop):
+    ensure_model(store, tiny_shop.id)
+    findings = examine(store, tiny_shop.id, Matcher.open(store, tiny_shop.id), outliers=["吸不干净了"])
+    assert any("sub-center" in f.message and "吸不干净了" in f.message for f in findings)

@@ -1,0 +1,89 @@
+"""The evaluation report on a tiny shop: held-out sets, none halves, both scoring rules, the
+untuned encoder side by side, the open set, and the thresholds queries then use."""
+
+import pytest
+
+from desktop_app.core.config import TrainConfig
+from desktop_app.core.matcher import Matcher, effective_thresholds, set_threshold_override
+from desktop_app.core.pipeline import ensure_model, retrain
+from desktop_app.core.report import base_encoder_for, build_report, builtin_none_questions, calibration_half
+from desktop_app.core.store import ConflictError, NotFoundError
+
+
+def config(tiny_model):
+    return TrainConfig(base_model=str(tiny_model), epochs=2, batch_size=8, lr=1e-3, val_min_total=2)
+
+
+def test_untuned_version_is_calibrated_on_leave_one_out_and_builtin_none(store, tiny_shop):
+    v = ensure_model(store, tiny_shop.id)
+    report = v.metrics["report"]
+    held = report["held_out"]
+    assert held["in_scope"].startswith("leave-one-out") and held["n_in_scope"] == 24
+    assert held["builtin_none"] == held["n_none_calibration"] + held["n_none_report"] == len(builtin_none_questions())
+    assert report["main"] == "untuned" and set(report["models"]) == {"untuned"}
+    block = report["models"]["untuned"]
+    for rule in ("best", "centroid"):
+        assert block[rule]["n"] == 24 and 0 <= block[rule]["top1"] <= block[rule]["top3"] <= 1
+    assert v.thresholds == report["thresholds"] and v.thresholds["n_none"] == held["n_none_calibration"]
+    assert v.thresholds["suggest"] <= v.thresholds["answer"]
+    assert len(report["per_class"]) == 4 and report["curve"]
+    hist = report["histograms"]
+    assert len(hist["bins"]) == len(hist["matched"]) + 1 and sum(hist["none"]) == held["n_none_report"]
+
+
+def test_test_questions_are_held_out_and_never_training_data(store, tiny_shop):
+    invoice = store.find_standard(tiny_shop.id, "怎么开发票")
+    with pytest.raises(ConflictError, match="never trains on"):
+        store.add_test_question(tiny_shop.id, "发票怎么开", invoice.id)  # already a similar question
+    with pytest.raises(NotFoundError):
+        store.add_test_question(tiny_shop.id, "开个票", 99999)
+    store.add_test_question(tiny_shop.id, "我想开张发票", invoice.id)
+    store.add_test_question(tiny_shop.id, "今天股市怎么样", None, source="panel")
+    n = store.import_test_questions(tiny_shop.id, [("吸尘器没劲了", "扫地机器人吸力变小了怎么办"), ("你好呀", None)])
+    assert n == 2 and len(store.test_questions(tiny_shop.id)) == 4
+    before = len(store.test_questions(tiny_shop.id))
+    with pytest.raises(NotFoundError, match="row 2"):
+        store.import_test_questions(tiny_shop.id, [("a问题", None), ("b问题", "没有这个标准问")])
+    assert len(store.test_questions(tiny_shop.id)) == before  # one transaction: nothing written
+    v = ensure_model(store, tiny_shop.id)
+    held = v.metrics["report"]["held_out"]
+    assert held["in_scope"] == "test questions" and held["n_in_scope"] == 2
+    nones = ["今天股市怎么样", "你好呀"]  # fewer than NONE_MIN: the built-in set tops them up
+    assert held["n_none_calibration"] + held["n_none_report"] == len(builtin_none_questions()) + 2
+    assert {calibration_half(t) for t in nones} <= {True, False}
+
+
+def test_fine_tuned_report_has_untuned_side_by_side_and_open_set(store, tiny_shop, tiny_model):
+    ensure_model(store, tiny_shop.id)
+    v = retrain(store, tiny_shop.id, config(tiny_model)).version
+    report = v.metrics["report"]
+    assert set(report["models"]) == {"fine_tuned", "untuned"} and report["main"] == "fine_tuned"
+    assert report["held_out"]["in_scope"] == "validation split"
+    assert report["held_out"]["n_in_scope"] == len(v.metrics["heldout"]) > 0
+    assert report["open_set"] == {"n_classes": 0}
+    assert v.thresholds == report["thresholds"]
+
+    new = store.add_standard(tiny_shop.id, "滚刷多久换一次")  # added after training: the open set
+    for text in ["主刷多久更换", "滚刷寿命多长", "刷子要换了吗", "滚刷坏了换新"]:
+        store.add_similar(new.id, text)
+    matcher = Matcher.open(store, tiny_shop.id)
+    later = build_report(store, tiny_shop.id, store.version(v.id), matcher, base_encoder=base_encoder_for(v))
+    open_set = later["open_set"]
+    assert open_set["n_classes"] == 1 and open_set["n_questions"] == 4
+    assert 0 <= open_set["fine_tuned"]["top1"] <= 1 and 0 <= open_set["untuned"]["top1"] <= 1
+
+
+def test_queries_use_the_thresholds_and_the_operators_override(store, tiny_shop):
+    v = ensure_model(store, tiny_shop.id)
+    matcher = Matcher.open(store, tiny_shop.id)
+    assert matcher.query("发票怎么开").decision == "answer"  # an exact entry scores 1.0
+    set_threshold_override(store, tiny_shop.id, answer=1.0, margin=0.5)
+    assert effective_thresholds(store, tiny_shop.id, v)["overridden"] == ["answer", "margin"]
+    assert matcher.query("发票怎么开").decision != "answer"  # read at the next query, no reload
+    with pytest.raises(ValueError, match="between -1 and 1"):
+        set_threshold_override(store, tiny_shop.id, answer=3)
+    with pytest.raises(ValueError, match="suggest threshold must not be above"):
+        set_threshold_override(store, tiny_shop.id, suggest=1.0, answer=0.5)
+    set_threshold_override(store, tiny_shop.id, answer=None, margin=None)
+    assert "overridden" not in effective_thresholds(store, tiny_shop.id, v)
+    assert matcher.query("发票怎么开").decision == "answer"
