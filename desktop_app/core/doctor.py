@@ -3,19 +3,23 @@
 Findings, most serious first:
 
 - problem `duplicate_across`: the same similar question (after normalisation with punctuation
-  removed) or nearly the same (cosine >= NEAR_DUPLICATE) under two standard questions: the model
-  is taught that one text means two things;
-- problem `far_similar`: a similar question that sits closer to another standard question's
-  entries than to any of its own (leave-one-out), or that sub-center ArcFace put far from its
-  class's main sub-centre: mislabelled, or a standard question that needs splitting;
-- warning `close_standards`: two standard questions whose centroids are nearly the same
-  direction (cosine >= CLOSE_STANDARDS): likely the same question, or one needs more distinct
-  similar questions;
-- warning / info `too_few`: fewer than MIN_SIMILAR accepted similar questions (none held out
-  for validation below 5, and fine-tuning learns little from one or two).
+  removed) under two standard questions: the model is taught that one text means two things;
+- problem `near_duplicate`: nearly the same (cosine >= NEAR_DUPLICATE) under two standard
+  questions;
+- warning `far_similar`: a similar question that sits clearly closer (by FAR_GAP in cosine) to
+  another standard question's entries than to any of its own: mislabelled, or a standard
+  question that needs splitting;
+- warning `subcenter_outlier`: one that sub-center ArcFace put far from its class's main
+  sub-centre (noisy, e.g. a bad generated paraphrase);
+- warning `close_standards`: two standard questions whose centroids point nearly the same way
+  (cosine >= CLOSE_STANDARDS): likely the same question;
+- warning / info `too_few`: fewer than MIN_SIMILAR accepted similar questions (below 5 none are
+  held out for validation, and fine-tuning learns little from one or two).
 
-Embeddings come from the shop's active model (its index), so the doctor costs one pass of
-nearest-neighbour searches, no encoding. Plain function; the GUI runs it in a worker.
+Each finding carries its facts in `args` (texts, numbers) so a GUI can word it in its own
+language; `message` is the English sentence the CLI prints. Embeddings come from the shop's
+active model (its index): one pass of nearest-neighbour searches, no encoding. Plain function;
+the GUI runs it in a worker.
 """
 
 from __future__ import annotations
@@ -30,23 +34,39 @@ from .store import similar_label, standard_label
 
 NEAR_DUPLICATE = 0.97
 CLOSE_STANDARDS = 0.95
+FAR_GAP = 0.05
 MIN_SIMILAR = 5
 NEIGHBOURS = 10
 MAX_PER_KIND = 50
 SEVERITY = {"problem": 0, "warning": 1, "info": 2}
 
 
+MESSAGES = {
+    "duplicate_across": "{texts} belong to {n} standard questions: {standards}",
+    "near_duplicate": "“{a}” (of “{a_standard}”) and “{b}” (of “{b_standard}”) are nearly the same (cosine {cosine:.3f})",
+    "far_similar": "“{text}” sits closer to “{other}” than to its own standard question “{own}” (by {gap:.3f})",
+    "subcenter_outlier": "“{text}” is far from the main sub-centre of “{own}” (sub-center ArcFace)",
+    "close_standards": "“{a}” and “{b}” are very close (centroid cosine {cosine:.3f}): the same question, or in "
+                       "need of more distinct similar questions",
+    "too_few": "“{standard}” has {n} similar questions; {min} or more train it well",
+}
+
+
 @dataclass
 class Finding:
     kind: str
     severity: str
-    message: str
+    args: dict
     standard_ids: list[int] = field(default_factory=list)
     similar_ids: list[int] = field(default_factory=list)
     score: float | None = None
 
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.kind].format(**self.args)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "message": self.message}
 
 
 def examine(store, shop_id: int, matcher=None, outliers=(), reporter: Reporter = NULL) -> list[Finding]:
@@ -77,8 +97,8 @@ def _text_duplicates(standards, similars) -> list[Finding]:
         if len(owners) > 1:
             texts = " / ".join(f"“{t}”" for _, _, t in items)
             names = "、".join(f"“{standards[o].text}”" for o in owners)
-            out.append(Finding("duplicate_across", "problem", f"{texts} belong to {len(owners)} standard questions: "
-                               f"{names}", owners, [i for _, i, _ in items if i is not None], 1.0))
+            out.append(Finding("duplicate_across", "problem", {"texts": texts, "n": len(owners), "standards": names},
+                               owners, [i for _, i, _ in items if i is not None], 1.0))
     return out[:MAX_PER_KIND]
 
 
@@ -90,8 +110,8 @@ def _too_few(standards, similars) -> list[Finding]:
     for sid, n in sorted(counts.items(), key=lambda kv: kv[1]):
         if n < MIN_SIMILAR:
             severity = "warning" if n < 3 else "info"
-            out.append(Finding("too_few", severity, f"“{standards[sid].text}” has {n} similar question"
-                               f"{'' if n == 1 else 's'}; {MIN_SIMILAR} or more train it well", [sid], [], float(n)))
+            out.append(Finding("too_few", severity, {"standard": standards[sid].text, "n": n, "min": MIN_SIMILAR},
+                               [sid], [], float(n)))
     return out[:MAX_PER_KIND]
 
 
@@ -129,29 +149,29 @@ def _embedding_checks(matcher, standards, similars, outliers, reporter) -> list[
                 best_other, other_sid = sc, sid
             if sid != own and sc >= NEAR_DUPLICATE:
                 pair = tuple(sorted((lab, other_lab)))
-                near[pair] = (sc, own, sid)
+                near[pair] = (sc, owner[pair[0]], owner[pair[1]])
         if lab % 2 == 1 and other_sid is not None and best_other > best_own:  # a similar question
             # The search saw only k neighbours: confirm against every entry of its own question
             # (but itself, the one at cosine 1).
             own_best = max((float(x) for x in vectors[owners == own] @ vectors[i] if x < 0.99999), default=-1.0)
-            if best_other > own_best:
+            if best_other - own_best >= FAR_GAP:
                 far.append((best_other - own_best, lab, own, other_sid))
     for (a, b), (sc, sa, sb) in sorted(near.items(), key=lambda kv: -kv[1][0])[:MAX_PER_KIND]:
         ta, tb = text_of.get(a, (None, "?"))[1], text_of.get(b, (None, "?"))[1]
         ids = [x for x in (text_of.get(a, (None,))[0], text_of.get(b, (None,))[0]) if x is not None]
-        out.append(Finding("duplicate_across", "problem", f"“{ta}” (of “{standards[sa].text}”) and “{tb}” (of "
-                           f"“{standards[sb].text}”) are nearly the same (cosine {sc:.3f})", sorted({sa, sb}), ids,
-                           round(sc, 4)))
+        out.append(Finding("near_duplicate", "problem", {"a": ta, "a_standard": standards[sa].text, "b": tb,
+                                                         "b_standard": standards[sb].text, "cosine": round(sc, 4)},
+                           sorted({sa, sb}), ids, round(sc, 4)))
     for gap, lab, own, other in sorted(far, reverse=True)[:MAX_PER_KIND]:
         sim_id, text = text_of.get(lab, (None, "?"))
-        out.append(Finding("far_similar", "problem", f"“{text}” sits closer to “{standards[other].text}” than to its "
-                           f"own standard question “{standards[own].text}”", [own, other],
-                           [sim_id] if sim_id else [], round(gap, 4)))
+        out.append(Finding("far_similar", "warning", {"text": text, "own": standards[own].text,
+                                                      "other": standards[other].text, "gap": round(gap, 4)},
+                           [own, other], [sim_id] if sim_id else [], round(gap, 4)))
     flagged = {dedup_key(t) for t in outliers or ()}
     for s in similars:
         if dedup_key(s.text) in flagged:
-            out.append(Finding("far_similar", "problem", f"“{s.text}” is far from the main sub-centre of “"
-                               f"{standards[s.standard_id].text}” (sub-center ArcFace)", [s.standard_id], [s.id]))
+            out.append(Finding("subcenter_outlier", "warning", {"text": s.text, "own": standards[s.standard_id].text},
+                               [s.standard_id], [s.id]))
 
     # Standard questions whose centroids point the same way.
     ids = sorted(standards)
@@ -163,9 +183,8 @@ def _embedding_checks(matcher, standards, similars, outliers, reporter) -> list[
     rows, cols = np.nonzero(np.triu(sims >= CLOSE_STANDARDS, 1))
     pairs = sorted(((float(sims[r, c]), present[r], present[c]) for r, c in zip(rows, cols)), reverse=True)
     for sc, a, b in pairs[:MAX_PER_KIND]:
-        out.append(Finding("close_standards", "warning", f"“{standards[a].text}” and “{standards[b].text}” are very "
-                           f"close (centroid cosine {sc:.3f}): the same question, or in need of more distinct "
-                           "similar questions", [a, b], [], round(sc, 4)))
+        out.append(Finding("close_standards", "warning", {"a": standards[a].text, "b": standards[b].text,
+                                                          "cosine": round(sc, 4)}, [a, b], [], round(sc, 4)))
     return out
 
 

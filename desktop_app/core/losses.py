@@ -57,6 +57,9 @@ LOSS_SPECS: dict[str, LossSpec] = {s.name: s for s in (
     LossSpec("multi_similarity", "pair", None),
 )}
 LOSSES = tuple(LOSS_SPECS)
+TITLES = {"arcface": "ArcFace", "subcenter_arcface": "Sub-center ArcFace", "cosface": "CosFace",
+          "sphereface": "SphereFace", "softmax": "Softmax", "contrastive": "Contrastive", "triplet": "Triplet",
+          "npair": "N-pair", "lifted": "Lifted structure", "multi_similarity": "Multi-similarity"}
 
 SUB_CENTERS = 3
 OUTLIER_ANGLE = 75.0  # degrees from the dominant sub-centre (pml's default threshold)

@@ -118,7 +118,7 @@ def ensure_model(store: Store, shop_id: int, reporter: Reporter = NULL) -> Model
                                 status="indexing", onnx_dir=str(onnx_dir))
     vdir = version_dir(store, shop_id, version.id)
     try:
-        reporter.stage("evaluate")
+        reporter.stage("choose encoder")
         variant, result, metrics = _choose_variant(
             onnx_dir, lambda enc: _leave_one_out(enc, snapshot), key="loo_top1")
         encoder = OnnxEncoder(onnx_dir, variant=variant)
@@ -217,7 +217,7 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
         shutil.rmtree(vdir / "model", ignore_errors=True)  # the ONNX files are what queries use
         reporter.check_cancel()
 
-        reporter.stage("evaluate")
+        reporter.stage("choose encoder")
         split = split_snapshot(snapshot, config)
         metrics = {"val_top1_untuned": result.val_top1_before, "val_top1_torch": result.val_top1_after,
                    "n_train": result.n_train, "n_val": result.n_val, "train_seconds": result.seconds,

@@ -236,6 +236,8 @@ class MainWindow(QMainWindow):
         self.form.saved.connect(self._question_saved)
         self.similars.changed.connect(self._similars_changed)
         self.retrain_panel.model_changed.connect(self._model_changed)
+        self.retrain_panel.question_requested.connect(self.open_question)
+        self.retrain_panel.thresholds_changed.connect(self.query_panel.refresh_thresholds)
         self.query_panel.model_ready.connect(self.refresh_status)  # it may have built the untuned model
 
     # -- shop ----------------------------------------------------------------------------------------
@@ -279,6 +281,13 @@ class MainWindow(QMainWindow):
     def _question_selected(self, sq) -> None:
         self.form.set_question(sq)
         self.similars.set_standard(sq)
+
+    def open_question(self, standard_id: int) -> None:
+        """Show a standard question in the editor (from the report or the data doctor)."""
+        if self.questions.select(standard_id):
+            self.tabs.setCurrentIndex(self.EDITOR_TAB)
+            self.raise_()
+            self.activateWindow()
 
     def _question_saved(self, sq) -> None:
         self.questions.refresh_question(sq.id)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFrame, QHBoxLayo
 
 from ...core.matcher import NoModelError
 from ...core.store import Store, StoreError
+from ..messages import show_error
 from ..workers import BatchQueryWorker, MatcherLoader
 from .score_bar import (ANSWER_COLOR, DECISION_COLORS, NO_MATCH_COLOR, SCORE_ROLE, SUGGEST_COLOR,
                         ScoreBarDelegate, ScoreScale)
@@ -330,6 +331,26 @@ class QueryPanel(QWidget):
                                     + TOP_K * self.table.verticalHeader().defaultSectionSize() + 6)
         lay.addWidget(self.stack, 3)
 
+        label_row = QHBoxLayout()
+        self.label_hint = QLabel(self.tr("Keep this question for evaluation:"))
+        self.label_hint.setObjectName("hint")
+        self.mark_expected_button = QPushButton(self.tr("Its answer is the selected one"))
+        self.mark_expected_button.setToolTip(self.tr("Store it as a test question of the selected standard "
+                                                     "question: held out, never trained on"))
+        self.mark_expected_button.clicked.connect(self.mark_expected)
+        self.mark_none_button = QPushButton(self.tr("It matches nothing"))
+        self.mark_none_button.setToolTip(self.tr("Store it as a “none” question: the thresholds are calibrated "
+                                                 "so that such questions get no answer"))
+        self.mark_none_button.clicked.connect(self.mark_none)
+        self.testset_label = QLabel()
+        self.testset_label.setObjectName("hint")
+        label_row.addWidget(self.label_hint)
+        label_row.addWidget(self.mark_expected_button)
+        label_row.addWidget(self.mark_none_button)
+        label_row.addStretch(1)
+        label_row.addWidget(self.testset_label)
+        lay.addLayout(label_row)
+
         answer_title = QLabel(self.tr("Standard answer"))
         answer_title.setObjectName("hint")
         lay.addWidget(answer_title)
@@ -412,6 +433,7 @@ class QueryPanel(QWidget):
         if shop_id == self.shop_id and (self.matcher is not None or self._loader is not None):
             return
         self.shop_id = shop_id
+        self.update_testset_label()
         self.reload_model()
 
     def reload_model(self) -> None:
@@ -514,13 +536,8 @@ class QueryPanel(QWidget):
         if self._reload_again:  # the model changed again while this one was loading
             self._reload_again = False
             QTimer.singleShot(0, self.reload_model)
-        self.scale = ScoreScale.from_thresholds(matcher.version.thresholds)
-        self.bar_delegate.set_scale(self.scale)
-        self.batch_delegate.set_scale(self.scale)
         self._set_model_state("ready", model_description(matcher.version))
-        self.legend.setText(self._legend_html())
-        self.legend.setToolTip(self.tr("Thresholds of this model version; the bars span {lo:.2f} to 1.00")
-                               .format(lo=self.scale.floor))
+        self.refresh_thresholds()
         log.info("matcher for shop %s loaded in %.2f s (model v%s)", self.shop_id, worker.seconds or 0,
                  matcher.version.id)
         self._update_enabled()
@@ -547,6 +564,21 @@ class QueryPanel(QWidget):
         self._update_enabled()
         self.model_failed.emit(message)
 
+    def refresh_thresholds(self) -> None:
+        """The bars and the legend follow the thresholds queries use (calibrated, or set by hand)."""
+        if self.matcher is None:
+            return
+        with self._lock:
+            thresholds = dict(self.matcher.thresholds)
+        self.scale = ScoreScale.from_thresholds(thresholds)
+        self.bar_delegate.set_scale(self.scale)
+        self.batch_delegate.set_scale(self.scale)
+        self.legend.setText(self._legend_html())
+        tip = (self.tr("Thresholds set by hand") if thresholds.get("overridden")
+               else self.tr("Thresholds of this model version"))
+        self.legend.setToolTip(tip + self.tr("; the bars span {lo:.2f} to 1.00").format(lo=self.scale.floor))
+        self.table.viewport().update()
+
     def _legend_html(self) -> str:
         s = self.scale
         return (f"<span style='color:{ANSWER_COLOR}'>▌</span> " + self.tr("answer ≥ {t:.3f}").format(t=s.answer)
@@ -567,6 +599,9 @@ class QueryPanel(QWidget):
         self.edit.setEnabled(self.shop_id is not None)
         batch_running = self._batch is not None and self._batch.is_running()
         self.open_button.setEnabled(ready and not batch_running)
+        has_query = ready and self.last_result is not None and bool(self.last_result.query.strip())
+        self.mark_expected_button.setEnabled(has_query and bool(self.match_model.matches))
+        self.mark_none_button.setEnabled(has_query)
 
     # ------------------------------------------------------------------ live query
     def _on_text_changed(self, text: str) -> None:
@@ -621,6 +656,7 @@ class QueryPanel(QWidget):
             self._show_decision("no_match", decision_detail("no_match"))
         self.latency_label.setText(self.tr("{ms:.1f} ms · model v{version}").format(
             ms=result.latency_ms, version=result.model_version))
+        self._update_enabled()
 
     def _show_decision(self, decision: str, detail: str) -> None:
         self.decision_label.setText(decision_name(decision))
@@ -636,6 +672,39 @@ class QueryPanel(QWidget):
         m = self.match_model.matches[current.row()]
         self.answer_view.setPlainText(m.answer or self.tr("(this standard question has no answer text yet)"))
 
+    # ------------------------------------------------------------------ test questions
+    def _current_query(self) -> str:
+        return self.last_result.query.strip() if self.last_result is not None else ""
+
+    def mark_expected(self) -> bool:
+        """The query typed, as a test question whose answer is the selected match."""
+        index = self.table.currentIndex()
+        if not self._current_query() or not index.isValid() or index.row() >= len(self.match_model.matches):
+            return False
+        return self._add_test(self.match_model.matches[index.row()].id)
+
+    def mark_none(self) -> bool:
+        """The query typed, as a "none" question: it must match no standard question."""
+        return bool(self._current_query()) and self._add_test(None)
+
+    def _add_test(self, expected_id: int | None) -> bool:
+        try:
+            self.store.add_test_question(self.shop_id, self._current_query(), expected_id, source="panel")
+        except StoreError as exc:
+            show_error(self, self.tr("Not kept"), exc)
+            return False
+        self.update_testset_label()
+        return True
+
+    def update_testset_label(self) -> None:
+        if self.shop_id is None:
+            self.testset_label.clear()
+            return
+        tests = self.store.test_questions(self.shop_id)
+        n_none = sum(1 for t in tests if t.expected_id is None)
+        self.testset_label.setText(self.tr("test set: {n} questions, {none} that match nothing").format(
+            n=len(tests), none=n_none))
+
     def _show_placeholder(self, text: str) -> None:
         self.placeholder.setText(text)
         self.stack.setCurrentWidget(self.placeholder)
@@ -650,6 +719,7 @@ class QueryPanel(QWidget):
         self.decision_label.style().unpolish(self.decision_label)
         self.decision_label.style().polish(self.decision_label)
         self.detail_label.setText(self.tr("Results appear as you type."))
+        self._update_enabled()
 
     # ------------------------------------------------------------------ batch test
     def choose_batch_file(self) -> None:

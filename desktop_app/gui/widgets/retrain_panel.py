@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
+from ...core.losses import TITLES as LOSS_TITLES
 from ...core.store import Store, StoreError
 from ..workers import RetrainWorker
 from .score_bar import ANSWER_COLOR, NO_MATCH_COLOR, SUGGEST_COLOR
@@ -25,11 +26,11 @@ log = logging.getLogger(__name__)
 
 # The core's stage names, grouped into the steps the operator sees.
 STEPS = [
-    ("prepare", ("rebuild base model", "download base model", "prepare")),
+    ("prepare", ("rebuild base model", "download base model", "check data", "prepare")),
     ("train", ("train",)),
-    ("export", ("export", "parity", "quantize")),
-    ("evaluate", ("evaluate",)),
+    ("export", ("export", "parity", "quantize", "choose encoder")),
     ("index", ("index",)),
+    ("evaluate", ("export base model", "evaluate")),
 ]
 # Progress before the training steps start (the child's start-up, then embedding the questions).
 PRE_TRAIN_FRACTION = {"": 0.01, "rebuild base model": 0.02, "download base model": 0.02, "prepare": 0.04}
@@ -38,7 +39,6 @@ PRE_TRAIN_FRACTION = {"": 0.01, "rebuild base model": 0.02, "download base model
 # prepare 33 s; after training 59-62 s).
 POST_TRAIN_FACTOR = 1.9
 PLOT_REFRESH_MS = 200
-LOSS_NAMES = {"arcface": "ArcFace", "cosface": "CosFace", "softmax": "Softmax"}
 
 PANEL_STYLE = """
 QPushButton#retrainButton { font-size: 15px; font-weight: 600; padding: 10px 28px; border-radius: 8px; }
@@ -116,6 +116,8 @@ class RetrainPanel(QWidget):
     retrain_finished = Signal(dict)
     retrain_cancelled = Signal()
     retrain_failed = Signal(str)
+    question_requested = Signal(int)  # from the report: open this standard question in the editor
+    thresholds_changed = Signal()     # set by hand in the report
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,8 +166,13 @@ class RetrainPanel(QWidget):
         self.settings_button.clicked.connect(self.open_settings)
         self.versions_button = QPushButton(self.tr("Versions…"))
         self.versions_button.clicked.connect(self.open_versions)
+        self.report_button = QPushButton(self.tr("Report…"))
+        self.report_button.setToolTip(self.tr("Accuracy on held-out questions, the decision thresholds, and the "
+                                              "data doctor's findings"))
+        self.report_button.clicked.connect(lambda: self.open_report())
         header.addWidget(self.settings_button)
         header.addWidget(self.versions_button)
+        header.addWidget(self.report_button)
         root.addLayout(header)
 
         info = QHBoxLayout()
@@ -425,7 +432,7 @@ class RetrainPanel(QWidget):
         else:
             top1, how = version_top1(version)
             kind = (self.tr("untuned base encoder") if version.loss == "none"
-                    else self.tr("fine-tuned with {loss}").format(loss=LOSS_NAMES.get(version.loss, version.loss)))
+                    else self.tr("fine-tuned with {loss}").format(loss=LOSS_TITLES.get(version.loss, version.loss)))
             acc = ""
             if top1 is not None:
                 acc = (self.tr(" · leave-one-out top-1 {acc}") if how == "loo"
@@ -506,7 +513,22 @@ class RetrainPanel(QWidget):
             return
         dialog = VersionsDialog(self.store, self.shop_id, self, read_only=self.busy())
         dialog.version_activated.connect(lambda _id: (self.refresh(), self.model_changed.emit()))
+        dialog.report_requested.connect(self.open_report)
         dialog.exec()
+
+    def open_report(self, version_id: int | None = None):
+        """The evaluation report of a version (None: the active one); non-modal."""
+        from .report_dialog import ReportDialog
+
+        if self.shop_id is None or (version_id is None and self.store.active_version(self.shop_id) is None):
+            return None
+        dialog = ReportDialog(self.store, self.shop_id, version_id, self)
+        dialog.question_requested.connect(self.question_requested)
+        dialog.thresholds_changed.connect(self.thresholds_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.report_dialog = dialog
+        return dialog
 
     # ------------------------------------------------------------------ worker signals
     def _step_of(self, stage: str) -> int | None:
@@ -534,7 +556,10 @@ class RetrainPanel(QWidget):
                  "export": self.tr("Exporting to ONNX…"),
                  "parity": self.tr("Checking the exported model…"),
                  "quantize": self.tr("Quantizing (int8)…"),
-                 "evaluate": self.tr("Evaluating on held-out questions…"),
+                 "check data": self.tr("Checking the data…"),
+                 "choose encoder": self.tr("Comparing the int8 and float32 encoders…"),
+                 "export base model": self.tr("Preparing the untuned model for comparison…"),
+                 "evaluate": self.tr("Evaluating and calibrating the thresholds…"),
                  "index": self.tr("Indexing the shop's questions…")}
         if not self._cancelling:
             self.stage_label.setText(texts.get(name, name))

@@ -13,16 +13,24 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
                                QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
+from ...core.losses import LOSS_SPECS, TITLES as LOSS_TITLES
 from ...core.store import Store
 from ..workers import ActivateWorker
 from .score_bar import ANSWER_COLOR, NO_MATCH_COLOR
 
-LOSS_NAMES = {"arcface": "ArcFace", "cosface": "CosFace", "softmax": "Softmax"}
 COLUMNS = ("Version", "Created", "Loss", "Status", "Runtime", "Top-1 untuned", "Top-1", "Active", "Files")
 
 
 def _pct(x) -> str:
     return "–" if x is None or x != x else f"{100 * x:.1f}%"
+
+
+def _margin(v) -> str:
+    """The margin a version trained with: the one set, else its loss's default ('–' if none)."""
+    m = v.params.get("margin")
+    if m is None and v.loss in LOSS_SPECS:
+        m = LOSS_SPECS[v.loss].margin
+    return "–" if m is None else f"{m:g}"
 
 
 def local_time(iso: str) -> str:
@@ -34,6 +42,7 @@ def local_time(iso: str) -> str:
 
 class VersionsDialog(QDialog):
     version_activated = Signal(int)
+    report_requested = Signal(int)
 
     def __init__(self, store: Store, shop_id: int, parent: QWidget | None = None, *, read_only: bool = False) -> None:
         super().__init__(parent)
@@ -89,6 +98,9 @@ class VersionsDialog(QDialog):
         self.progress.setFixedWidth(120)
         self.progress.setVisible(False)
         row.addWidget(self.progress)
+        self.report_button = QPushButton(self.tr("Report…"))
+        self.report_button.clicked.connect(lambda: self.report_requested.emit(self.selected_version()))
+        row.addWidget(self.report_button)
         self.activate_button = QPushButton(self.tr("Activate selected version"))
         self.activate_button.setProperty("primary", True)
         self.activate_button.clicked.connect(self.activate_selected)
@@ -116,7 +128,7 @@ class VersionsDialog(QDialog):
             top1_text = _pct(top1)
             if top1 is None and m.get("loo_top1") is not None:
                 top1_text = _pct(m["loo_top1"]) + " " + self.tr("(leave-one-out)")
-            loss = self.tr("none (untuned)") if v.loss == "none" else LOSS_NAMES.get(v.loss, v.loss)
+            loss = self.tr("none (untuned)") if v.loss == "none" else LOSS_TITLES.get(v.loss, v.loss)
             cells = [f"v{v.id}", local_time(v.created_at), loss, status_names.get(v.status, v.status),
                      variant if v.status == "ready" else "", _pct(m.get("val_top1_untuned")), top1_text,
                      "✓" if v.active else "", self.tr("removed") if v.files_removed else ""]
@@ -156,6 +168,7 @@ class VersionsDialog(QDialog):
         can = (v is not None and v.status == "ready" and not v.files_removed and not v.active
                and not self.read_only and self.worker is None)
         self.activate_button.setEnabled(can)
+        self.report_button.setEnabled(v is not None and bool(v.metrics.get("report")))
         self.details.setHtml(self._details_html(v) if v else "")
 
     def _details_html(self, v) -> str:
@@ -163,7 +176,7 @@ class VersionsDialog(QDialog):
         lines = [f"<b>v{v.id}</b> · {self.tr('base model')}: {v.base_model}"]
         if v.loss != "none":
             lines.append(self.tr("loss {loss}, {epochs} epochs, margin {margin}, scale {scale}").format(
-                loss=LOSS_NAMES.get(v.loss, v.loss), epochs=p.get("epochs", "?"), margin=p.get("margin", "?"), scale=p.get("scale", "?")))
+                loss=LOSS_TITLES.get(v.loss, v.loss), epochs=p.get("epochs", "?"), margin=_margin(v), scale=p.get("scale", "?")))
             if m.get("n_train") is not None:
                 lines.append(self.tr("{n_train} training questions, {n_val} held out; best epoch {best}; "
                                      "training took {s:.0f} s").format(n_train=m.get("n_train"), n_val=m.get("n_val"),
@@ -178,6 +191,11 @@ class VersionsDialog(QDialog):
         if t:
             lines.append(self.tr("thresholds: answer ≥ {a}, suggest ≥ {s}").format(a=t.get("answer"),
                                                                                    s=t.get("suggest")))
+        report = m.get("report") or {}
+        if report.get("models"):
+            best = report["models"][report["main"]].get("best", {})
+            lines.append(self.tr("held-out top-1 {t1}, top-3 {t3} ({n} questions; Report… has the rest)").format(
+                t1=_pct(best.get("top1")), t3=_pct(best.get("top3")), n=best.get("n", 0)))
         if v.files_removed:
             lines.append(self.tr("Its files were removed to save space: it cannot be activated again."))
         return "<br>".join(lines)
