@@ -27,19 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.accuracy_smp2019 import top1  # noqa: E402
-from bench.datasets import as_import_rows, smp2019  # noqa: E402
+from bench.datasets import as_import_rows, per_class, smp2019  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
-
-
-def few_per_class(pairs, keep: int):
-    seen: dict[str, int] = {}
-    out = []
-    for text, cls in pairs:
-        if seen.get(cls, 0) < keep:
-            seen[cls] = seen.get(cls, 0) + 1
-            out.append((text, cls))
-    return out
 
 
 def main() -> int:
@@ -65,7 +55,7 @@ def main() -> int:
 
     store = Store(Path(tempfile.mkdtemp(prefix="sq-bench-aug-")))
     shop = store.create_shop("smp2019-few")
-    train = few_per_class(data["train"], args.keep)
+    train = per_class(data["train"], args.keep)
     rows, first = as_import_rows(train)
     report = store.import_rows(shop.id, rows, skip_conflicts=True)
     print(f"imported {report.added_standard} classes, {report.added_similar} similar questions", file=sys.stderr)

@@ -31,6 +31,17 @@ def smp2019() -> dict | None:
     return out
 
 
+def per_class(pairs, limit: int):
+    """The first `limit` rows of each class, in file order (a stratified subset)."""
+    seen: dict[str, int] = {}
+    out = []
+    for text, cls in pairs:
+        if seen.get(cls, 0) < limit:
+            seen[cls] = seen.get(cls, 0) + 1
+            out.append((text, cls))
+    return out
+
+
 def as_import_rows(pairs):
     """First utterance of each class is the standard question, the rest its similar questions."""
     from desktop_app.core.io_formats import ImportRow
@@ -44,3 +55,51 @@ def as_import_rows(pairs):
         else:
             rows.append(ImportRow(row=i + 2, standard_question=first[cls], similar_question=text, category=cls))
     return rows, first
+
+
+def dialogflow_zh(seed: int = 0, test_fraction: float = 0.25) -> dict | None:
+    """{'train', 'test'}: a stratified split of the 314 utterances (a quarter of each intent tested)."""
+    import json
+    import random
+
+    path = SHARED / "dialogflow-zh-support" / "rasa_nlu_data.json"
+    if _missing(path):
+        return None
+    rows = json.loads(path.read_text(encoding="utf-8"))["rasa_nlu_data"]["common_examples"]
+    by_class: dict[str, list[str]] = {}
+    for r in rows:
+        by_class.setdefault(r["intent"], []).append(r["text"])
+    rng = random.Random(seed)
+    out: dict[str, list] = {"train": [], "test": []}
+    for cls, texts in sorted(by_class.items()):
+        texts = list(texts)
+        rng.shuffle(texts)
+        n_test = max(1, round(test_fraction * len(texts)))
+        out["test"] += [(t, cls) for t in texts[:n_test]]
+        out["train"] += [(t, cls) for t in texts[n_test:]]
+    return out
+
+
+def banking77(per_class_train: int | None = None, per_class_test: int | None = None, seed: int = 0) -> dict | None:
+    """{'train', 'test'} from the CSVs, optionally a stratified subset of each (first rows per class
+    after a seeded shuffle)."""
+    import random
+
+    folder = SHARED / "banking77"
+    if _missing(folder / "train.csv"):
+        return None
+    out = {}
+    for split, limit in (("train", per_class_train), ("test", per_class_test)):
+        with (folder / f"{split}.csv").open(encoding="utf-8") as f:
+            rows = [(r["text"], r["category"]) for r in csv.DictReader(f)]
+        if limit is not None:
+            random.Random(seed).shuffle(rows)
+            kept: dict[str, int] = {}
+            subset = []
+            for text, cls in rows:
+                if kept.get(cls, 0) < limit:
+                    kept[cls] = kept.get(cls, 0) + 1
+                    subset.append((text, cls))
+            rows = subset
+        out[split] = rows
+    return out

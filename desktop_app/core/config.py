@@ -26,6 +26,9 @@ class TrainConfig:
     max_grad_norm: float = 1.0
     max_length: int = 48         # tokens; consumer questions are short
     freeze_word_embeddings: bool = True  # the 250k-row matrix dominates time and memory
+    # Keeping the encoder general, so standard questions added after training still match:
+    train_layers: int | None = None  # fine-tune only the top N transformer layers (None: all)
+    l2sp: float = 0.0                # pull toward the pretrained weights: l2sp * sum((w - w0)^2)
     val_fraction: float = 0.2
     val_min_similar: int = 5     # a standard question gives validation items only from this many
     val_min_total: int = 10      # fewer held-out items than this: train on everything
@@ -45,6 +48,10 @@ class TrainConfig:
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         check_margin(self.loss, self.margin)
+        if self.train_layers is not None and self.train_layers < 0:
+            raise ValueError(f"train_layers must be 0 or more (or None: all), got {self.train_layers}")
+        if self.l2sp < 0:
+            raise ValueError(f"l2sp must be at least 0, got {self.l2sp}")
         if not 2 <= self.m_per_class <= self.batch_size:
             raise ValueError(f"m_per_class must be between 2 and the batch size, got {self.m_per_class}")
         if self.generated_ratio is not None and not self.generated_ratio >= 0:

@@ -58,6 +58,15 @@ class SentenceEncoder(torch.nn.Module):
         """Freeze the word (token) embedding matrix only; position/type embeddings stay trainable."""
         self.encoder.get_input_embeddings().weight.requires_grad_(False)
 
+    def freeze_below(self, top_layers: int) -> None:
+        """Train only the top `top_layers` transformer layers: everything else freezes (embeddings,
+        the layers below, and a pooler, which mean pooling never uses)."""
+        layers = self.encoder.encoder.layer
+        top = list(layers)[max(len(layers) - top_layers, 0):] if top_layers else []
+        keep = {id(p) for layer in top for p in layer.parameters()}
+        for p in self.encoder.parameters():
+            p.requires_grad_(id(p) in keep)
+
     def save(self, path: Path | str, tokenizer=None) -> Path:
         """`save_pretrained` the inner model (and the tokenizer, if given) into `path`."""
         path = Path(path)

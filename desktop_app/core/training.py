@@ -176,6 +176,8 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     model = SentenceEncoder.from_pretrained(base_path)
     if config.freeze_word_embeddings:
         model.freeze_word_embeddings()
+    if config.train_layers is not None:
+        model.freeze_below(config.train_layers)
 
     reporter.stage("prepare", total=1)
     base_train = _embed(model, tokenizer, split.train_texts, prefix, config.max_length)
@@ -197,10 +199,13 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     loss_fn = build_loss(config, n_classes, base_train.shape[1], centroids)
 
     enc_params = [p for p in model.parameters() if p.requires_grad]
-    groups = [{"params": enc_params, "lr": config.lr, "weight_decay": config.weight_decay}]
+    anchors = [p.detach().clone() for p in enc_params] if config.l2sp > 0 else None  # L2-SP's w0
+    groups = [{"params": enc_params, "lr": config.lr, "weight_decay": config.weight_decay}] if enc_params else []
     head_params = [p for p in loss_fn.parameters() if p.requires_grad]
     if head_params:
         groups.append({"params": head_params, "lr": config.head_lr, "weight_decay": 0.0})
+    if not groups:
+        raise ValueError("nothing to train: a pair loss needs at least one trainable layer (train_layers)")
     optimizer = torch.optim.AdamW(groups)
     rng = random.Random(config.seed)
     pairs = is_pair_loss(config.loss)
@@ -235,6 +240,8 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
             labels = torch.tensor([split.train_labels[i] for i in idx])
             emb = model(batch["input_ids"], batch["attention_mask"])
             loss = loss_fn(emb, labels)
+            if anchors is not None:
+                loss = loss + config.l2sp * sum(((p - a) ** 2).sum() for p, a in zip(enc_params, anchors))
             if not torch.isfinite(loss):
                 stopped = "nan"
                 reporter.log(f"non-finite loss at step {step}: stopped, keeping the last good weights")

@@ -104,3 +104,24 @@ def test_training_is_seeded(tiny_model, tmp_path):
     a = train(snapshot(), cfg, tiny_model, "", tmp_path / "a")
     b = train(snapshot(), cfg, tiny_model, "", tmp_path / "b")
     assert a.history[0]["loss"] == pytest.approx(b.history[0]["loss"], rel=1e-5)
+
+
+def test_train_layers_keeps_the_lower_layers_and_l2sp_runs(tiny_model, tmp_path):
+    import torch
+
+    from desktop_app.core.model import SentenceEncoder
+
+    base = SentenceEncoder.from_pretrained(tiny_model)
+    cfg = TrainConfig(epochs=2, batch_size=4, lr=1e-2, val_min_total=1000, train_layers=1, l2sp=0.1)
+    result = train(snapshot(), cfg, tiny_model, "", tmp_path / "out")
+    assert result.stopped_reason == ""
+    tuned = SentenceEncoder.from_pretrained(tmp_path / "out")
+    layers_base, layers_tuned = base.encoder.encoder.layer, tuned.encoder.encoder.layer
+    same = lambda a, b: all(torch.equal(x, y) for x, y in zip(a.parameters(), b.parameters()))  # noqa: E731
+    assert all(same(a, b) for a, b in zip(layers_base[:-1], layers_tuned[:-1]))  # frozen below the top one
+    assert same(base.encoder.embeddings, tuned.encoder.embeddings)
+    assert not same(layers_base[-1], layers_tuned[-1])  # the top layer trained
+    with pytest.raises(ValueError, match="train_layers"):
+        TrainConfig(train_layers=-1)
+    with pytest.raises(ValueError, match="nothing to train"):
+        train(snapshot(), TrainConfig(loss="triplet", train_layers=0, epochs=1), tiny_model, "", tmp_path / "x")
