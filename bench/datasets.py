@@ -94,12 +94,6 @@ def banking77(per_class_train: int | None = None, per_class_test: int | None = N
             rows = [(r["text"], r["category"]) for r in csv.DictReader(f)]
         if limit is not None:
             random.Random(seed).shuffle(rows)
-            kept: dict[str, int] = {}
-            subset = []
-            for text, cls in rows:
-                if kept.get(cls, 0) < limit:
-                    kept[cls] = kept.get(cls, 0) + 1
-                    subset.append((text, cls))
-            rows = subset
+            rows = per_class(rows, limit)
         out[split] = rows
     return out
