@@ -270,6 +270,18 @@ def main() -> int:
     type_text(samples[0])
     grab(window, "query_panel.png")
     rec.timer.stop()
+    if args.screenshots:  # the new version's evaluation report, as the Report… button opens it
+        report = retrain.open_report()
+        if report is not None:
+            pump(1.0)
+            report.grab().save(str(Path(args.screenshots) / "report_summary.png"))
+            report.tabs.setCurrentIndex(1)
+            pump(1.0)
+            report.grab().save(str(Path(args.screenshots) / "report_curves.png"))
+            report.tabs.setCurrentIndex(3)
+            pump(0.5)
+            report.grab().save(str(Path(args.screenshots) / "report_doctor.png"))
+            report.close()
 
     result["gui_thread_gaps"] = {ph: rec.phase_stats(ph) for ph in
                                  ("first_load", "typing_before", "retrain", "reload", "typing_after")}
