@@ -12,7 +12,8 @@ Findings, most serious first:
 - warning `subcenter_outlier`: one that sub-center ArcFace put far from its class's main
   sub-centre (noisy, e.g. a bad generated paraphrase);
 - warning `close_standards`: two standard questions whose centroids point nearly the same way
-  (cosine >= CLOSE_STANDARDS): likely the same question;
+  (cosine >= CLOSE_STANDARDS) and whose entries mix (at least CONFUSED_SHARE of one's entries
+  nearer the other's centroid than their own): likely the same question;
 - warning / info `too_few`: fewer than MIN_SIMILAR accepted similar questions (below 5 none are
   held out for validation, and fine-tuning learns little from one or two).
 
@@ -34,6 +35,8 @@ from .store import similar_label, standard_label
 
 NEAR_DUPLICATE = 0.97
 CLOSE_STANDARDS = 0.95
+CONFUSED_SHARE = 0.25  # close_standards: this share of one's entries nearer the other's centroid
+MAX_CANDIDATES = 5000
 FAR_GAP = 0.05
 MIN_SIMILAR = 5
 NEIGHBOURS = 10
@@ -181,7 +184,23 @@ def _embedding_checks(matcher, standards, similars, outliers, reporter) -> list[
     sims = cents @ cents.T
     np.fill_diagonal(sims, -1)
     rows, cols = np.nonzero(np.triu(sims >= CLOSE_STANDARDS, 1))
-    pairs = sorted(((float(sims[r, c]), present[r], present[c]) for r, c in zip(rows, cols)), reverse=True)
+    candidates = sorted(((float(sims[r, c]), r, c) for r, c in zip(rows, cols)), reverse=True)
+    pairs = []
+    # A high centroid cosine alone flags dozens of pairs under an encoder whose cosines all sit high
+    # (untuned e5: related questions at 0.97): keep a pair only if it confuses, i.e. a share of one
+    # question's entries sit closer to the other's centroid than to their own.
+    def share_nearer(rows: np.ndarray, other: np.ndarray) -> float:
+        """Of a question's entries, the share nearer `other` than their own centroid without them."""
+        if len(rows) < 2:
+            return 0.0
+        own = rows.sum(axis=0, keepdims=True) - rows  # leave-one-out: an entry does not vote for itself
+        own /= np.maximum(np.linalg.norm(own, axis=1, keepdims=True), 1e-12)
+        return float(np.mean(rows @ other > np.sum(rows * own, axis=1)))
+
+    for sc, r, c in candidates[:MAX_CANDIDATES]:
+        a_rows, b_rows = vectors[owners == present[r]], vectors[owners == present[c]]
+        if max(share_nearer(a_rows, cents[c]), share_nearer(b_rows, cents[r])) >= CONFUSED_SHARE:
+            pairs.append((sc, present[r], present[c]))
     for sc, a, b in pairs[:MAX_PER_KIND]:
         out.append(Finding("close_standards", "warning", {"a": standards[a].text, "b": standards[b].text,
                                                           "cosine": round(sc, 4)}, [a, b], [], round(sc, 4)))

@@ -166,11 +166,13 @@ def take_screenshot(store: Store, path: Path) -> int:
     window.shop_bar.select(shop.id)
     window.questions.select_first()
     app = QApplication.instance()
+    # Wait for the model loader the query panel started (a shop with a model opens it) before
+    # painting: the frozen bundle crashed in 1 of ~8 runs painting while it ran (see bench/RESULTS.md).
+    window.shutdown()
     for _ in range(5):  # let layouts, style polish and the first paint settle
         app.processEvents()
     path.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(path))
-    window.shutdown()  # stops the model loader the query panel may have started
     window.close()
     if not ok:
         log.error("could not write the screenshot %s", path)

@@ -23,9 +23,11 @@ def test_planted_problems_are_found_most_serious_first(store, tiny_shop, monkeyp
     store.add_similar(lonely.id, "主刷多久更换")
     a = store.add_standard(tiny_shop.id, "充电座在哪里买")
     b = store.add_standard(tiny_shop.id, "充电座在哪儿买")
-    for sid in (a.id, b.id):
-        for text in ("充电座在哪购买", "哪里能买充电座", "充电座购买渠道", "充电座有卖吗", "买个充电座"):
-            store.add_similar(sid, text + ("" if sid == a.id else "啊"))
+    # The same question written twice: their similar questions are drawn from one pool, so they mix.
+    pool = ("充电座在哪购买", "哪里能买充电座", "充电座购买渠道", "充电座有卖吗", "买个充电座", "充电座哪有卖",
+            "想买充电座", "充电座去哪买", "单独买充电座", "充电座怎么买")
+    for i, text in enumerate(pool):
+        store.add_similar(a.id if i % 2 else b.id, text)
     ensure_model(store, tiny_shop.id)
     findings = examine(store, tiny_shop.id, Matcher.open(store, tiny_shop.id))
     severities = [f.severity for f in findings]
