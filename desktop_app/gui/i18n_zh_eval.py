@@ -73,7 +73,7 @@ ZH_EVAL: dict[str, str] = {
     "leave-one-out on similar questions": "相似问留一法",
     "{n} in-scope questions from {origin}; {cal} “none” questions to calibrate the thresholds and {rep} others to "
     "measure them": "{n} 个范围内问题，来自{origin}；{cal} 个“无匹配”问题用于校准阈值，另 {rep} 个用于衡量",
-    " ({n} from the built-in set)": "（其中 {n} 个来自内置集合）",
+    "; {n} of those “none” questions come from the built-in set": "；这些“无匹配”问题中有 {n} 个来自内置集合",
     "fine-tuned": "微调后",
     "untuned base": "未微调",
     "best entry": "最佳条目",

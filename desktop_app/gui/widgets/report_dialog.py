@@ -239,7 +239,7 @@ class ReportDialog(QDialog):
                        "and {rep} others to measure them").format(n=h["n_in_scope"], origin=origin,
                                                                   cal=h["n_none_calibration"], rep=h["n_none_report"])
         if h.get("builtin_none"):
-            text += self.tr(" ({n} from the built-in set)").format(n=h["builtin_none"])
+            text += self.tr("; {n} of those “none” questions come from the built-in set").format(n=h["builtin_none"])
         self.held.setText(text + ".")
         names = {"fine_tuned": self.tr("fine-tuned"), "untuned": self.tr("untuned base")}
         rules = {"best": self.tr("best entry"), "centroid": self.tr("centroid")}
