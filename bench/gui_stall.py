@@ -273,14 +273,10 @@ def main() -> int:
     if args.screenshots:  # the new version's evaluation report, as the Report… button opens it
         report = retrain.open_report()
         if report is not None:
-            pump(1.0)
-            report.grab().save(str(Path(args.screenshots) / "report_summary.png"))
-            report.tabs.setCurrentIndex(1)
-            pump(1.0)
-            report.grab().save(str(Path(args.screenshots) / "report_curves.png"))
-            report.tabs.setCurrentIndex(3)
-            pump(0.5)
-            report.grab().save(str(Path(args.screenshots) / "report_doctor.png"))
+            for tab, name in ((0, "report_summary.png"), (1, "report_curves.png"), (3, "report_doctor.png")):
+                report.tabs.setCurrentIndex(tab)
+                pump(1.0)  # the plots draw after the tab is shown
+                grab(report, name)
             report.close()
 
     result["gui_thread_gaps"] = {ph: rec.phase_stats(ph) for ph in

@@ -176,35 +176,39 @@ def _embedding_checks(matcher, standards, similars, outliers, reporter) -> list[
             out.append(Finding("subcenter_outlier", "warning", {"text": s.text, "own": standards[s.standard_id].text},
                                [s.standard_id], [s.id]))
 
-    # Standard questions whose centroids point the same way.
-    ids = sorted(standards)
-    present = [sid for sid in ids if (owners == sid).any()]
-    cents = np.stack([vectors[owners == sid].mean(axis=0) for sid in present])
+    # Standard questions whose centroids point the same way. A high centroid cosine alone flags
+    # dozens of pairs under an encoder whose cosines all sit high (untuned e5: related questions at
+    # 0.97): keep a pair only if it confuses, i.e. a share of one question's entries sit nearer the
+    # other's centroid than their own.
+    present = [sid for sid in sorted(standards) if (owners == sid).any()]
+    groups = [vectors[owners == sid] for sid in present]
+    cents = np.stack([g.mean(axis=0) for g in groups])
     cents /= np.linalg.norm(cents, axis=1, keepdims=True)
+    own_sims = [_own_centroid_sims(g) for g in groups]
     sims = cents @ cents.T
     np.fill_diagonal(sims, -1)
     rows, cols = np.nonzero(np.triu(sims >= CLOSE_STANDARDS, 1))
     candidates = sorted(((float(sims[r, c]), r, c) for r, c in zip(rows, cols)), reverse=True)
     pairs = []
-    # A high centroid cosine alone flags dozens of pairs under an encoder whose cosines all sit high
-    # (untuned e5: related questions at 0.97): keep a pair only if it confuses, i.e. a share of one
-    # question's entries sit closer to the other's centroid than to their own.
-    def share_nearer(rows: np.ndarray, other: np.ndarray) -> float:
-        """Of a question's entries, the share nearer `other` than their own centroid without them."""
-        if len(rows) < 2:
-            return 0.0
-        own = rows.sum(axis=0, keepdims=True) - rows  # leave-one-out: an entry does not vote for itself
-        own /= np.maximum(np.linalg.norm(own, axis=1, keepdims=True), 1e-12)
-        return float(np.mean(rows @ other > np.sum(rows * own, axis=1)))
-
     for sc, r, c in candidates[:MAX_CANDIDATES]:
-        a_rows, b_rows = vectors[owners == present[r]], vectors[owners == present[c]]
-        if max(share_nearer(a_rows, cents[c]), share_nearer(b_rows, cents[r])) >= CONFUSED_SHARE:
+        r_to_c = float(np.mean(groups[r] @ cents[c] > own_sims[r]))
+        c_to_r = float(np.mean(groups[c] @ cents[r] > own_sims[c]))
+        if max(r_to_c, c_to_r) >= CONFUSED_SHARE:
             pairs.append((sc, present[r], present[c]))
     for sc, a, b in pairs[:MAX_PER_KIND]:
         out.append(Finding("close_standards", "warning", {"a": standards[a].text, "b": standards[b].text,
                                                           "cosine": round(sc, 4)}, [a, b], [], round(sc, 4)))
     return out
+
+
+def _own_centroid_sims(entries: np.ndarray) -> np.ndarray:
+    """Each entry's cosine to its question's centroid without it (leave-one-out: an entry does not
+    vote for itself); +inf for a lone entry, which no other centroid can then be nearer than."""
+    if len(entries) < 2:
+        return np.full(len(entries), np.inf)
+    own = entries.sum(axis=0, keepdims=True) - entries
+    own /= np.maximum(np.linalg.norm(own, axis=1, keepdims=True), 1e-12)
+    return np.sum(entries * own, axis=1)
 
 
 def summary(findings: list[Finding]) -> dict:
