@@ -7,6 +7,7 @@ one has been exported and indexed, and a failed or cancelled run leaves it untou
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -168,16 +169,46 @@ def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder
     return store.update_version(version.id, thresholds=thresholds, metrics={**version.metrics, "report": report})
 
 
-def _choose_variant(onnx_dir: Path, evaluate, key: str) -> tuple[str, dict, dict]:
-    """float32 or int8 for queries: int8 if its top-1 stays within INT8_TOLERANCE of float32."""
+def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NULL) -> tuple[str, dict, dict]:
+    """float32 or int8 for queries: int8 if its top-1 stays within INT8_TOLERANCE of float32.
+
+    When the all-int8 graph misses, it is quantized again with the feed-forward down-projections
+    left in float32 (export.FFN_DOWN: where fine-tuned encoders' activation outliers are) and
+    that one is tried; it replaces model.int8.onnx only if it holds the rule. Both are recorded.
+    """
+    from .export import FFN_DOWN, INT8_NAME, quantize_int8
+
+    onnx_dir = Path(onnx_dir)
     f32 = evaluate(OnnxEncoder(onnx_dir, variant="float32"))
     metrics = {f"{key}_float32": float(f32["correct"].mean()) if len(f32["correct"]) else None}
     variant, chosen = "float32", f32
-    if (Path(onnx_dir) / "model.int8.onnx").exists() and metrics[f"{key}_float32"] is not None:
+    floor = (metrics[f"{key}_float32"] or 0.0) - INT8_TOLERANCE
+    if (onnx_dir / INT8_NAME).exists() and metrics[f"{key}_float32"] is not None:
         i8 = evaluate(OnnxEncoder(onnx_dir, variant="int8"))
         metrics[f"{key}_int8"] = float(i8["correct"].mean())
-        if metrics[f"{key}_int8"] >= metrics[f"{key}_float32"] - INT8_TOLERANCE:
+        metrics["int8_float32_part"] = None
+        if metrics[f"{key}_int8"] >= floor:
             variant, chosen = "int8", i8
+        else:
+            reporter.stage("quantize", total=1)
+            reporter.log(f"int8 top-1 {metrics[f'{key}_int8']:.3f} against float32 {metrics[f'{key}_float32']:.3f}: "
+                         "trying int8 with the feed-forward down-projections in float32")
+            mixed = onnx_dir / ("mixed." + INT8_NAME)
+            if quantize_int8(onnx_dir / "model.onnx", mixed, onnx_dir, reporter, keep_float=FFN_DOWN):
+                try:
+                    mx = evaluate(OnnxEncoder(onnx_dir, variant="int8", filename=mixed.name))
+                except Exception as exc:  # noqa: BLE001 - a graph ORT cannot run: keep what works
+                    reporter.log(f"the mixed int8 model does not run: {exc!r}")
+                    mx = None
+                if mx is not None:
+                    metrics[f"{key}_int8_mixed"] = float(mx["correct"].mean())
+                    if metrics[f"{key}_int8_mixed"] >= floor:
+                        os.replace(mixed, onnx_dir / INT8_NAME)
+                        metrics[f"{key}_int8"] = metrics[f"{key}_int8_mixed"]
+                        metrics["int8_float32_part"] = "ffn_down"
+                        variant, chosen = "int8", mx
+                mixed.unlink(missing_ok=True)
+            reporter.progress(1, 1)
     metrics[key] = metrics[f"{key}_{variant}"]
     metrics["runtime_variant"] = variant
     return variant, chosen, metrics
@@ -226,10 +257,10 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
                    "int8_min_cosine": exported.int8_min_cosine, "stopped_reason": result.stopped_reason}
         if split.val_texts:
             variant, _, found = _choose_variant(
-                vdir / "onnx", lambda enc: _evaluate_variant(enc, split, n_classes), key="val_top1")
+                vdir / "onnx", lambda enc: _evaluate_variant(enc, split, n_classes), key="val_top1", reporter=reporter)
         else:  # tiny shop: nothing held out, so this is leave-one-out on training data
             variant, _, found = _choose_variant(
-                vdir / "onnx", lambda enc: _leave_one_out(enc, snapshot), key="loo_top1")
+                vdir / "onnx", lambda enc: _leave_one_out(enc, snapshot), key="loo_top1", reporter=reporter)
         metrics.update(found)
         # What the report needs later: the held-out questions, and which standard questions the
         # encoder saw (the others are the open set).

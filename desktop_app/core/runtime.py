@@ -68,7 +68,9 @@ def load_tokenizer(path: Path, max_length: int) -> Tokenizer:
 
 
 class OnnxEncoder:
-    def __init__(self, folder: Path, *, variant: str = "float32", threads: int | None = None):
+    def __init__(self, folder: Path, *, variant: str = "float32", threads: int | None = None,
+                 filename: str | None = None):
+        """`filename` loads another graph of the same folder (a candidate not yet in meta.json)."""
         folder = Path(folder)
         if variant not in VARIANTS:
             raise ValueError(f"variant must be one of {VARIANTS}, not {variant!r}")
@@ -78,7 +80,7 @@ class OnnxEncoder:
         except FileNotFoundError:
             raise FileNotFoundError(f"{folder} holds no exported encoder ({META_NAME} missing)") from None
         files = meta.get("files", {})
-        if variant not in files:
+        if variant not in files and filename is None:
             raise FileNotFoundError(f"{folder} has no {variant} model")
         self.folder = folder
         self.variant = variant
@@ -94,7 +96,7 @@ class OnnxEncoder:
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(str(folder / files[variant]), options,
+        self._session = ort.InferenceSession(str(folder / (filename or files[variant])), options,
                                              providers=["CPUExecutionProvider"])
         self._output = self._session.get_outputs()[0].name
 
