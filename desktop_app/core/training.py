@@ -57,13 +57,41 @@ class Split:
         return chosen
 
 
-def class_batches(indices: list[int], labels, m: int, batch_size: int, rng: random.Random) -> list[list[int]]:
+LENGTH_POOL = 8  # batches sorted together by length (see length_batches)
+
+
+def length_batches(indices: list[int], lengths, batch_size: int, rng: random.Random,
+                   pool: int = LENGTH_POOL) -> list[list[int]]:
+    """`indices` (already shuffled) cut into batches of texts of similar length.
+
+    Every batch is padded to its longest text, so random batches of short questions with a few
+    long ones waste most of their compute on padding (measured: 1.5x the real tokens on
+    dialogflow-zh, 1.6x on smp2019, 2.2x on banking77). Here each run of `pool` batches' worth
+    of indices is sorted by length before it is cut (1.15 / 1.2 / 1.2x), and the batches are
+    then shuffled, so the order of lengths (and of classes) stays random across the epoch.
+    Same number of batches as plain slicing; every index exactly once.
+    """
+    batches = []
+    step = batch_size * pool
+    for start in range(0, len(indices), step):
+        chunk = sorted(indices[start:start + step], key=lambda i: lengths[i])
+        batches += [chunk[k:k + batch_size] for k in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def class_batches(indices: list[int], labels, m: int, batch_size: int, rng: random.Random,
+                  lengths=None) -> list[list[int]]:
     """Batches of `batch_size // m` groups of `m` examples of one class each, covering every index.
 
     Each class's examples are shuffled and cut into groups of m; a short last group is filled with
     repeats of that class's other examples (a class of one stays a group of one). The groups are
     shuffled and packed into batches, so a batch holds several classes with several examples each,
     as pair losses need, and the number of batches is the same every epoch.
+
+    With `lengths`, padding is cut as in length_batches without touching that structure: a class's
+    shuffled examples are sorted by length in runs of 2m before they are cut into groups, and
+    the groups in runs of LENGTH_POOL batches before they are packed; the batches are shuffled.
     """
     by_class: dict[int, list[int]] = {}
     for i in indices:
@@ -71,6 +99,9 @@ def class_batches(indices: list[int], labels, m: int, batch_size: int, rng: rand
     groups = []
     for members in by_class.values():
         rng.shuffle(members)
+        if lengths is not None:
+            members = [i for k in range(0, len(members), 2 * m)
+                       for i in sorted(members[k:k + 2 * m], key=lambda i: lengths[i])]
         for start in range(0, len(members), m):
             group = members[start:start + m]
             if len(group) < m and len(members) > len(group):
@@ -79,7 +110,14 @@ def class_batches(indices: list[int], labels, m: int, batch_size: int, rng: rand
             groups.append(group)
     rng.shuffle(groups)
     per_batch = max(1, batch_size // m)
-    return [[i for g in groups[start:start + per_batch] for i in g] for start in range(0, len(groups), per_batch)]
+    if lengths is not None:
+        step = per_batch * LENGTH_POOL
+        groups = [g for k in range(0, len(groups), step)
+                  for g in sorted(groups[k:k + step], key=lambda g: max(lengths[i] for i in g))]
+    batches = [[i for g in groups[start:start + per_batch] for i in g] for start in range(0, len(groups), per_batch)]
+    if lengths is not None:
+        rng.shuffle(batches)
+    return batches
 
 
 def split_snapshot(snapshot: dict, config: TrainConfig) -> Split:
@@ -183,14 +221,17 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     base_train = _embed(model, tokenizer, split.train_texts, prefix, config.max_length)
     reporter.check_cancel()
 
-    def val_top1() -> float:
+    def val_top1(entries=None) -> float:
         if not split.val_texts:
             return float("nan")
-        entries = _embed(model, tokenizer, split.entry_texts, prefix, config.max_length)
+        if entries is None:
+            entries = _embed(model, tokenizer, split.entry_texts, prefix, config.max_length)
         queries = _embed(model, tokenizer, split.val_texts, prefix, config.max_length)
         return top1_accuracy(queries, split.val_labels, entries, split.entry_labels, n_classes)
 
-    before = val_top1()
+    # The index entries are the training texts (split_snapshot builds both lists alike), so the
+    # untuned model's entries are already embedded: a quarter less evaluation per run.
+    before = val_top1(base_train if split.entry_texts == split.train_texts else None)
     reporter.progress(1, 1)
     # Start the head at the untuned class centroids: the first steps then refine the encoder
     # instead of dragging it toward a random head.
@@ -210,11 +251,14 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     rng = random.Random(config.seed)
     pairs = is_pair_loss(config.loss)
 
+    lengths = [len(ids) for ids in tokenizer([prefix + t for t in split.train_texts], truncation=True,
+                                                max_length=config.max_length)["input_ids"]]
+
     def epoch_batches(r: random.Random) -> list[list[int]]:
         order = split.epoch_indices(config.generated_ratio, r)
         if pairs:  # several examples of several classes in every batch
-            return class_batches(order, split.train_labels, config.m_per_class, config.batch_size, r)
-        return [order[i:i + config.batch_size] for i in range(0, len(order), config.batch_size)]
+            return class_batches(order, split.train_labels, config.m_per_class, config.batch_size, r, lengths)
+        return length_batches(order, lengths, config.batch_size, r)
 
     steps_per_epoch = len(epoch_batches(random.Random(0)))  # the same every epoch
     total_steps = steps_per_epoch * config.epochs

@@ -11,7 +11,7 @@ import torch
 
 from desktop_app.core.config import TrainConfig
 from desktop_app.core.losses import LOSS_SPECS, LOSSES, build_loss, is_pair_loss
-from desktop_app.core.training import class_batches, train
+from desktop_app.core.training import class_batches, length_batches, train
 from tests.unit.test_training import snapshot
 
 DIM, CLASSES = 8, 3
@@ -111,6 +111,44 @@ def test_class_batches_cover_every_example_with_several_per_class():
             assert all(n >= 4 or n == 0 or labels.count(c) == 1 for c, n in enumerate(counts))
             assert len({labels[i] for i in b}) >= 2 or len(b) <= 4
     assert len(sizes) == 1  # the same number of steps every epoch
+
+
+def test_class_batches_by_length_keep_their_structure_and_pad_less():
+    rng = random.Random(0)
+    labels = [c for c in range(30) for _ in range(12)]
+    lengths = [rng.choice([6, 8, 10, 40, 60]) for _ in labels]
+    indices = list(range(len(labels)))
+
+    def padded(bs):
+        return sum(max(lengths[i] for i in b) * len(b) for b in bs)
+
+    plain = class_batches(list(indices), labels, 4, 32, random.Random(1))
+    by_length = class_batches(list(indices), labels, 4, 32, random.Random(1), lengths)
+    assert len(by_length) == len(plain)
+    assert sorted(i for b in by_length for i in b) == indices  # every example once
+    for b in by_length:  # groups of 4 of one class, several classes per batch
+        counts = np.bincount([labels[i] for i in b])
+        assert all(n % 4 == 0 for n in counts) and (counts > 0).sum() >= 2
+    assert padded(by_length) < 0.8 * padded(plain)
+
+
+def test_length_batches_pad_less_and_cover_every_example_once():
+    rng = random.Random(0)
+    lengths = [rng.choice([6, 8, 10, 12, 40, 60]) for _ in range(1000)]
+    indices = list(range(1000))
+    rng.shuffle(indices)
+    batches = length_batches(list(indices), lengths, 32, random.Random(1))
+    assert sorted(i for b in batches for i in b) == list(range(1000))
+    assert len(batches) == -(-1000 // 32) and all(0 < len(b) <= 32 for b in batches)
+
+    def padded(bs):
+        return sum(max(lengths[i] for i in b) * len(b) for b in bs)
+
+    plain = [indices[i:i + 32] for i in range(0, 1000, 32)]
+    assert padded(batches) < 0.6 * padded(plain)  # most of the padding is gone
+    # the batch order is still shuffled: lengths do not rise through the epoch
+    means = [np.mean([lengths[i] for i in b]) for b in batches]
+    assert not all(a <= b for a, b in zip(means, means[1:]))
 
 
 @pytest.mark.parametrize("name", ["triplet", "multi_similarity", "subcenter_arcface", "sphereface"])
