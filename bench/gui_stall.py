@@ -75,6 +75,29 @@ class Recorder:
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
 
+        self.gc_pauses: list[tuple[str, int, float]] = []  # phase, generation, ms
+        self._gc_t0 = 0.0
+        import gc
+
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, event: str, info: dict) -> None:
+        """Python's cyclic collector pauses every thread: record each collection (any thread)."""
+        if event == "start":
+            self._gc_t0 = time.perf_counter()
+        else:
+            self.gc_pauses.append((self.phase, int(info.get("generation", -1)),
+                                   1000 * (time.perf_counter() - self._gc_t0)))
+
+    def gc_stats(self) -> dict:
+        out = {}
+        for phase in dict.fromkeys(p for p, _, _ in self.gc_pauses):
+            rows = [(g, ms) for p, g, ms in self.gc_pauses if p == phase]
+            out[phase] = {f"gen{gen}": {"n": sum(1 for g, _ in rows if g == gen),
+                                        "max_ms": round(max((ms for g, ms in rows if g == gen), default=0.0), 1)}
+                          for gen in (0, 1, 2)}
+        return out
+
     def start(self):
         self._last = time.perf_counter()
         self.timer.start()
@@ -282,6 +305,7 @@ def main() -> int:
     result["gui_thread_gaps"] = {ph: rec.phase_stats(ph) for ph in
                                  ("first_load", "typing_before", "retrain", "reload", "typing_after")}
     result["gaps_over_100ms"] = rec.big
+    result["gc_pauses"] = rec.gc_stats()
     result["live_query_ms"] = {
         "debounce_to_results": {k: pct(v) for k, v in timings.items()},
         "matcher_query": {k: pct(v) for k, v in matcher_ms.items()},

@@ -101,14 +101,17 @@ def set_threshold_override(store: Store, shop_id: int, **values: float | None) -
 
 
 class Matcher:
-    def __init__(self, store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder | None = None):
+    def __init__(self, store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder | None = None,
+                 encoder_factory=None):
+        """`encoder_factory(folder, variant=...)` opens the version's encoder when `encoder` is not
+        given (default OnnxEncoder; the GUI passes encoder_process.ProcessEncoder)."""
         self.store = store
         self.shop_id = shop_id
         self.version = version
         if version.files_removed or not version.onnx_dir or not version.index_path:
             raise NoModelError(f"the files of model version {version.id} were removed; activate a newer one or retrain")
         variant = version.params.get("runtime_variant", "float32")
-        self.encoder = encoder or OnnxEncoder(Path(version.onnx_dir), variant=variant)
+        self.encoder = encoder or (encoder_factory or OnnxEncoder)(Path(version.onnx_dir), variant=variant)
         self.index_path = Path(version.index_path)
         try:
             self.index = VectorIndex.load(self.index_path)
@@ -120,11 +123,11 @@ class Matcher:
         self.refresh(force=True)
 
     @classmethod
-    def open(cls, store: Store, shop_id: int) -> "Matcher":
+    def open(cls, store: Store, shop_id: int, encoder_factory=None) -> "Matcher":
         version = store.active_version(shop_id)
         if version is None:
             raise NoModelError("this shop has no model yet: run `standardq train` (or open it in the app once)")
-        return cls(store, shop_id, version)
+        return cls(store, shop_id, version, encoder_factory=encoder_factory)
 
     def refresh(self, force: bool = False) -> None:
         """Follow store edits: cheap (one SELECT) when nothing changed."""

@@ -372,9 +372,10 @@ def open_set(store, shop_id: int, version, models: dict, entries: Entries, match
     return out
 
 
-def base_encoder_for(version, reporter: Reporter = NULL):
-    """The untuned encoder of a version's base model (float32), for the side-by-side scores."""
+def base_encoder_for(version, reporter: Reporter = NULL, encoder_factory=None):
+    """The untuned encoder of a version's base model (float32), for the side-by-side scores
+    (`encoder_factory` as for Matcher: the GUI opens it in a child process)."""
     from .pipeline import base_onnx_dir
     from .runtime import OnnxEncoder
 
-    return OnnxEncoder(Path(base_onnx_dir(version.base_model, reporter)), variant="float32")
+    return (encoder_factory or OnnxEncoder)(Path(base_onnx_dir(version.base_model, reporter)), variant="float32")

@@ -199,8 +199,9 @@ class MatcherLoader(JobWorker):
 
     A shop with no model yet first gets its untuned version (`pipeline.ensure_model`), in a child
     process: the first time per user this exports the base encoder to ONNX (about a minute).
-    The Matcher is then opened here (its tokenizer load holds the GIL for ~0.7 s with the default
-    encoder) and warmed up with one query, and handed back bound to ``store``, the GUI's store.
+    The Matcher is then opened here with its encoder in a child process (encoder_process: the
+    tokenizer parse and the onnxruntime session would hold the GUI process's GIL for over a
+    second), warmed up with one query, and handed back bound to ``store``, the GUI's store.
     """
 
     WARM_UP = "你好"
@@ -214,6 +215,7 @@ class MatcherLoader(JobWorker):
         self.superseded = False  # set by the GUI: finish building the model, but skip opening it
 
     def run_job(self, reporter: Reporter):
+        from ..core.encoder_process import ProcessEncoder
         from ..core.matcher import Matcher
 
         t0 = time.perf_counter()
@@ -228,7 +230,7 @@ class MatcherLoader(JobWorker):
             if self.superseded:  # the operator moved on: the model is built, nobody needs it open
                 return None
             reporter.stage("load model")
-            matcher = Matcher.open(private, self.shop_id)
+            matcher = Matcher.open(private, self.shop_id, encoder_factory=ProcessEncoder)
             matcher.query(self.WARM_UP, k=1)  # first onnxruntime run allocates: not on the GUI thread
             reporter.check_cancel()
             matcher.store = self.store  # from now on, used from the GUI thread with the GUI's store
