@@ -1,7 +1,7 @@
 """The loss family compared on three intent datasets, with two peers, and the open set.
 
     .venv/bin/python bench/losses.py [--datasets smp,dialogflow,banking] [--losses arcface,softmax,...]
-        [--epochs N] [--set key=value ...] [--no-open] [--json bench/out/losses.json]
+        [--epochs N] [--set key=value ...] [--no-open] [--json bench/out/losses.json] [--merge]
 
 Per dataset, with the default TrainConfig apart from what --epochs / --set change:
 
@@ -160,14 +160,10 @@ def tfidf_lr(train, test, subsets) -> dict:
     return out
 
 
-def calibrated(encode, part, split, train, test, held) -> dict:
-    """Thresholds for a model trained on `part` (three quarters of the classes), with the held-out
-    quarter as the questions that must match nothing, as a shop's consumers ask about what it has
-    no standard question for. Calibrated on the validation split plus the held-out classes'
-    training utterances; measured on the test rows: the trained classes' (in scope) and the
-    held-out classes' (none). Disjoint by construction."""
-    from desktop_app.core.calibration import Scored, calibrate, outcome
-    from desktop_app.core.normalize import normalize_text
+def scorer(encode, part, split):
+    """A function (texts, expected class names or None) -> calibration.Scored, against the
+    entries of `split` (the validation questions are not entries) of the model `encode`."""
+    from desktop_app.core.calibration import Scored
 
     e_emb = encode(split.entry_texts)
     names = [c["name"] for c in part["classes"]]
@@ -183,6 +179,20 @@ def calibrated(encode, part, split, train, test, held) -> dict:
         none = np.asarray([t is None for t in truth])
         return Scored(s1, s1 - s2, (rank == 0) & ~none, (rank >= 0) & (rank < 3) & ~none, none)
 
+    return scored
+
+
+def calibrated(encode, part, split, train, test, held) -> dict:
+    """Thresholds for a model trained on `part` (three quarters of the classes), with the held-out
+    quarter as the questions that must match nothing, as a shop's consumers ask about what it has
+    no standard question for. Calibrated on the validation split plus the held-out classes'
+    training utterances; measured on the test rows: the trained classes' (in scope) and the
+    held-out classes' (none). Disjoint by construction."""
+    from desktop_app.core.calibration import Scored, calibrate, outcome
+    from desktop_app.core.normalize import normalize_text
+
+    scored = scorer(encode, part, split)
+    names = [c["name"] for c in part["classes"]]
     cal_none = [normalize_text(x) for x, c in train if c in held]
     calib = Scored.concat(scored(split.val_texts, [names[i] for i in split.val_labels]),
                           scored(cal_none, [None] * len(cal_none)))
@@ -276,6 +286,9 @@ def main() -> int:
     p.add_argument("--calibrate-all", action="store_true", dest="calibrate_all",
                    help="calibrate thresholds for every loss, not only the default")
     p.add_argument("--json", default=str(OUT / "losses.json"))
+    p.add_argument("--merge", action="store_true",
+                   help="keep the other datasets already in --json (a rerun of one dataset); the total is "
+                        "then the sum of the datasets' own times")
     args = p.parse_args()
 
     from desktop_app.core.encoders import DEFAULT_BASE_MODEL, input_prefix, resolve_base_model
@@ -285,6 +298,9 @@ def main() -> int:
     base = resolve_base_model(DEFAULT_BASE_MODEL).path
     prefix = input_prefix(DEFAULT_BASE_MODEL)
     results, t0 = {}, time.time()
+    if args.merge and Path(args.json).exists():
+        results = {k: v for k, v in json.loads(Path(args.json).read_text(encoding="utf-8")).items()
+                   if isinstance(v, dict)}
     for name in args.datasets.split(","):
         data = load(name)
         if data is None:
@@ -293,7 +309,8 @@ def main() -> int:
         results[name] = run_dataset(name, data, losses, args, base, prefix)
         results[name]["seconds"] = round(time.time() - t1, 1)
         save(results, args.json)  # after each dataset: an interrupted run keeps what it measured
-    results["total_seconds"] = round(time.time() - t0, 1)
+    results["total_seconds"] = round(time.time() - t0, 1) if not args.merge else \
+        round(sum(v["seconds"] for v in results.values() if isinstance(v, dict) and "seconds" in v), 1)
     save(results, args.json)
     print(json.dumps(results, ensure_ascii=False, indent=2))
     return 0

@@ -86,7 +86,12 @@ ZH_EVAL: dict[str, str] = {
     "right {p} of the time; {c} of in-scope questions are answered and {n} of the “none” ones.":
         "校准结果：Top-1 ≥ {a} 且领先 ≥ {m} 时直接回答，≥ {s} 时建议确认。在衡量用的一半上，直接回答的正确率为 {p}；"
         "范围内问题有 {c} 被直接回答，“无匹配”问题有 {n} 被直接回答。",
-    "Precision target not reached: ": "未达到精确率目标：",
+    "Precision target {t} not reached while answering at least {c} of in-scope questions: at that "
+    "coverage, answered questions are right {p} of the time ({b} at the least, with 90% confidence). "
+    "More similar questions (or fewer overlapping standard questions) would help; or set the "
+    "thresholds by hand below.":
+        "在至少回答 {c} 的范围内问题时未达到精确率目标 {t}：此覆盖率下，直接回答的问题正确率为 {p}"
+        "（90% 置信下至少 {b}）。增加相似问（或减少相互重叠的标准问）会有帮助；也可以在下方手动设置阈值。",
     "Set by hand: {keys}. Queries use these.": "手动设置：{keys}。查询使用这些阈值。",
     "Queries use the calibrated thresholds.": "查询使用校准后的阈值。",
     "pyqtgraph is not installed: no plots.": "未安装 pyqtgraph：无法绘图。",

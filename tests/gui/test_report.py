@@ -38,6 +38,11 @@ def test_report_shows_both_models_and_sets_thresholds_by_hand(qtbot, store, tiny
     assert dialog.answer_spin.value() == pytest.approx(calibrated["answer"], abs=1e-3)
     assert dialog.class_table.rowCount() == len(trained.metrics["report"]["per_class"])
     assert dialog._plots is not None  # the curves were drawn
+    # what calibration gave up is worded by the GUI from its figures (so it can be translated)
+    missed = bool(calibrated.get("note"))
+    assert dialog.note.isVisibleTo(dialog) == missed
+    if missed:
+        assert "not reached" in dialog.note.text() and f"{100 * calibrated['precision']:.1f}%" in dialog.note.text()
 
     changed = []
     dialog.thresholds_changed.connect(lambda: changed.append(1))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from desktop_app.core.calibration import Scored, calibrate, curve, decide, outcome
+from desktop_app.core.calibration import Scored, calibrate, curve, decide, outcome, precision_lower_bound
 from desktop_app.core.report import calibration_half
 
 
@@ -73,3 +73,17 @@ def test_none_halves_are_stable_and_disjoint():
     halves = [calibration_half(t) for t in texts]
     assert halves == [calibration_half(t) for t in texts]
     assert 150 < sum(halves) < 250
+
+
+def test_a_small_perfect_sample_is_not_taken_as_proof_of_95_percent():
+    """30 of 30 right is 100%, but only about 94.8% at the least with 90% confidence: the target is
+    not claimed, the floor is kept, and the note says both figures."""
+    rng = np.random.default_rng(0)
+    s1 = rng.uniform(0.9, 1.0, 30)
+    few = Scored(s1, np.full(30, 0.1), np.ones(30, bool), np.ones(30, bool), np.zeros(30, bool))
+    t = calibrate(few)
+    assert t["precision"] == 1.0 and t["precision_lower_bound"] < 0.95 and "not reached" in t["note"]
+    assert precision_lower_bound(30, 30) == pytest.approx(0.948, abs=0.001)
+    assert precision_lower_bound(200, 200) > 0.99 and precision_lower_bound(95, 100) < 0.95
+    many = Scored(np.tile(s1, 10), np.full(300, 0.1), np.ones(300, bool), np.ones(300, bool), np.zeros(300, bool))
+    assert calibrate(many)["note"] == ""  # the same, ten times over, is enough

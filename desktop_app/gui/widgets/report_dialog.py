@@ -279,9 +279,17 @@ class ReportDialog(QDialog):
             "are right {p} of the time; {c} of in-scope questions are answered and {n} of the “none” ones.").format(
             a=_num(t.get("answer")), m=_num(t.get("margin", 0)), s=_num(t.get("suggest")), p=pct(o.get("precision")),
             c=pct(o.get("coverage")), n=pct(o.get("none_answered"))))
-        note = t.get("note") or ""
-        self.note.setText(self.tr("Precision target not reached: ") + note if note else "")
-        self.note.setVisible(bool(note))
+        # Worded here from calibration's facts, not its English note, so it follows the UI language.
+        missed = bool(t.get("note")) and t.get("target_precision") is not None
+        self.note.setText(self.tr(
+            "Precision target {t} not reached while answering at least {c} of in-scope questions: at that "
+            "coverage, answered questions are right {p} of the time ({b} at the least, with 90% confidence). "
+            "More similar questions (or fewer overlapping standard questions) would help; or set the "
+            "thresholds by hand below.").format(
+            t=pct(t.get("target_precision")), c=pct(t.get("min_coverage")), p=pct(t.get("precision")),
+            b=pct(t.get("precision_lower_bound")))
+            if missed else "")
+        self.note.setVisible(missed)
         if self.version is not None:
             current = effective_thresholds(self.store, self.shop_id, self.version)
             self.answer_spin.setValue(float(current.get("answer", 0.9)))
@@ -471,13 +479,14 @@ class ReportDialog(QDialog):
         home, shop_id, version = self.store.home, self.shop_id, self.version
 
         def job(reporter):
+            from ...core.encoder_process import ProcessEncoder
             from ...core.matcher import Matcher
             from ...core.report import base_encoder_for, build_report
 
             store = Store(home)
-            try:
-                matcher = Matcher(store, shop_id, version)
-                base = base_encoder_for(version, reporter) if version.loss != "none" else None
+            try:  # encoders in child processes: opening them in this one would freeze the window
+                matcher = Matcher(store, shop_id, version, encoder_factory=ProcessEncoder)
+                base = base_encoder_for(version, reporter, ProcessEncoder) if version.loss != "none" else None
                 return build_report(store, shop_id, version, matcher, base_encoder=base, reporter=reporter)
             finally:
                 store.close()
@@ -496,12 +505,13 @@ class ReportDialog(QDialog):
 
         def job(reporter):
             from ...core.doctor import examine
+            from ...core.encoder_process import ProcessEncoder
             from ...core.matcher import Matcher, NoModelError
 
             store = Store(home)
             try:
                 try:
-                    matcher = Matcher.open(store, shop_id)
+                    matcher = Matcher.open(store, shop_id, encoder_factory=ProcessEncoder)
                     outliers = matcher.version.metrics.get("outliers") or []
                 except NoModelError:
                     matcher, outliers = None, []
