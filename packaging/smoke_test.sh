@@ -23,7 +23,9 @@ echo "demo took $(( $(date +%s) - start )) s"
 grep -q "answer" "$WORK/demo.txt" || { echo "the demo answered nothing" >&2; exit 1; }
 
 echo "== screenshot of the main window"
-"$CLI" --home "$WORK/data" gui --screenshot "$WORK/main.png"
+"$CLI" --home "$WORK/data" gui --screenshot "$WORK/main.png" 2> "$WORK/shot.err" || { cat "$WORK/shot.err"; exit 1; }
+# the live plot's library must import in the frozen app (it needs Qt modules the spec could trim)
+if grep -q "pyqtgraph could not be imported" "$WORK/shot.err"; then cat "$WORK/shot.err"; exit 1; fi
 python3 - "$WORK/main.png" <<'PY'
 import struct, sys
 data = open(sys.argv[1], "rb").read(24)

@@ -70,6 +70,13 @@ def preload_pyqtgraph() -> None:
     if _preload_started or "pyqtgraph" in sys.modules:
         return
     _preload_started = True
+    # The Qt bindings pyqtgraph loads are imported here, on the GUI thread (6 ms): initialising a
+    # PySide6 module in another thread while this one paints crashed the frozen app in about 1
+    # run of 20 (a segfault, the screenshot command). The thread then imports Python code only.
+    try:
+        from PySide6 import QtOpenGL, QtOpenGLWidgets, QtSvg, QtTest  # noqa: F401
+    except ImportError:  # pyqtgraph will say what is missing; the plot is optional
+        pass
 
     def run():
         try:
