@@ -78,7 +78,7 @@ def outcome(scored: Scored, answer: float, margin: float) -> dict:
             "coverage": float((answered & in_scope).sum() / max(in_scope.sum(), 1)),
             "correct_coverage": right / max(int(in_scope.sum()), 1),
             "none_answered": float((answered & scored.none).sum() / max(scored.none.sum(), 1)),
-            "answered": n_answered}
+            "answered": n_answered, "right": right}
 
 
 def precision_lower_bound(right: int, answered: int, z: float = CONFIDENCE_Z) -> float:
@@ -134,7 +134,7 @@ def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
 
 
 def _bound(o: dict) -> float:
-    return precision_lower_bound(round(o["precision"] * o["answered"]), o["answered"])
+    return precision_lower_bound(o["right"], o["answered"])
 
 
 def suggest_threshold(scored: Scored, answer: float) -> float:

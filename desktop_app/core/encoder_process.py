@@ -81,16 +81,8 @@ class ProcessEncoder:
         if status != "ready":
             self.close()
             raise EncoderProcessError(info)
-        self._dim, self._prefix = int(info["dim"]), info["prefix"]
+        self.dim, self.prefix = int(info["dim"]), info["prefix"]
         self.max_length, self.meta = int(info["max_length"]), info["meta"]
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    @property
-    def prefix(self) -> str:
-        return self._prefix
 
     @property
     def pid(self) -> int | None:

@@ -110,14 +110,11 @@ def class_batches(indices: list[int], labels, m: int, batch_size: int, rng: rand
             groups.append(group)
     rng.shuffle(groups)
     per_batch = max(1, batch_size // m)
-    if lengths is not None:
-        step = per_batch * LENGTH_POOL
-        groups = [g for k in range(0, len(groups), step)
-                  for g in sorted(groups[k:k + step], key=lambda g: max(lengths[i] for i in g))]
-    batches = [[i for g in groups[start:start + per_batch] for i in g] for start in range(0, len(groups), per_batch)]
-    if lengths is not None:
-        rng.shuffle(batches)
-    return batches
+    if lengths is None:
+        packs = [list(range(start, min(start + per_batch, len(groups)))) for start in range(0, len(groups), per_batch)]
+    else:  # the groups themselves batched by length, a group as long as its longest example
+        packs = length_batches(list(range(len(groups))), [max(lengths[i] for i in g) for g in groups], per_batch, rng)
+    return [[i for gi in pack for i in groups[gi]] for pack in packs]
 
 
 def split_snapshot(snapshot: dict, config: TrainConfig) -> Split:
