@@ -4,7 +4,9 @@
 folder renamed to `out_dir` only when everything passed:
 
     model.onnx               inputs input_ids, attention_mask (int64, dynamic batch x sequence);
-                             output embeddings (batch, dim): masked mean pooling + L2 norm in-graph
+                             output embeddings (batch, dim): masked mean pooling + L2 norm in-graph;
+                             attention, layer norms and GELU fused into onnxruntime's kernels
+                             where its transformer optimizer recognises them (see fuse_graph)
     model.int8.onnx          (quantize=True) dynamic int8 weights; optional for the caller
     tokenizer.json           the fast tokenizer, read by `tokenizers.Tokenizer.from_file`
     standardq_encoder.json   meta: prefix, max_length, dim, pad_id, files, parity numbers
@@ -129,12 +131,38 @@ def _export_graph(model, ids, mask, path: Path) -> None:
 FFN_DOWN = re.compile(r"/layer\.\d+/output/dense/MatMul")
 
 
+def fuse_graph(path: Path, config, reporter: Reporter = NULL) -> dict:
+    """Rewrite the graph at `path` with onnxruntime's transformer fusions (Attention,
+    EmbedLayerNormalization, SkipLayerNormalization, BiasGelu); returns the fused-op counts, {} if
+    nothing was fused or the optimizer failed (the graph is then left as exported).
+
+    Fewer, larger kernels: demo-shop float32 query 6.1 -> 5.4 ms p50 on 2 cores, and the int8
+    graphs quantized from it run faster too (QAttention). The exported graph must use eager
+    attention: the optimizer does not recognise the SDPA pattern, and fuses no Attention then.
+    The parity check runs on the fused graph, so a fusion that changed the numbers fails the export.
+    """
+    try:
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        model = optimize_model(str(path), model_type="bert", num_heads=int(config.num_attention_heads),
+                               hidden_size=int(config.hidden_size), opt_level=0)
+        fused = {k: int(v) for k, v in model.get_fused_operator_statistics().items() if v}
+        if fused:
+            model.save_model_to_file(str(path))
+        return fused
+    except Exception as exc:  # noqa: BLE001 - fusion is an optimisation only
+        reporter.log(f"graph fusion failed ({exc!r}); keeping the unfused graph")
+        return {}
+
+
 def quantize_int8(float_path: Path, int8_path: Path, work: Path, reporter: Reporter = NULL,
                   keep_float: re.Pattern | None = None) -> bool:
     """Dynamic int8 (QInt8 weights, per output channel); ORT's preprocessing first, skipped if it fails.
 
     `keep_float` names MatMul nodes to leave in float32 (e.g. FFN_DOWN); with it the embedding
-    tables stay float32 too (only MatMuls are quantized: a larger file, the same speed).
+    tables stay float32 too (only MatMuls are quantized: a larger file, the same speed), and so
+    does a fused Attention (its QKV projection): only the attention output and the feed-forward
+    up-projection are int8 then (demo shop: mean cosine to float32 0.996, against 0.981 for all-int8).
 
     Per-channel scales keep a fine-tuned model's accuracy (smp2019 test top-1: per-tensor lost 0.7
     points against float32, per-channel none) at the same latency.
@@ -150,7 +178,8 @@ def quantize_int8(float_path: Path, int8_path: Path, work: Path, reporter: Repor
 
     pre = work / "preprocessed.onnx"
     exclude: list[str] = []
-    options: dict = {}
+    # Fused graphs hold com.microsoft ops that ONNX shape inference cannot type: their outputs are float.
+    options: dict = {"extra_options": {"DefaultTensorType": 1}}  # onnx.TensorProto.FLOAT
     try:
         if keep_float is not None:
             import onnx
@@ -207,7 +236,11 @@ def export_onnx(model_dir: Path, out_dir: Path, *, prefix: str, parity_texts: li
         backend = getattr(tokenizer, "backend_tokenizer", None)
         if backend is None:
             raise ExportError(f"{model_dir} has no fast tokenizer (tokenizer.json): the runtime needs one")
-        model = SentenceEncoder.from_pretrained(model_dir, dtype=torch.float32).eval()
+        try:  # eager attention: the pattern graph fusion recognises (see fuse_graph)
+            model = SentenceEncoder.from_pretrained(model_dir, dtype=torch.float32, attn_implementation="eager")
+        except (TypeError, ValueError):  # an architecture without the option
+            model = SentenceEncoder.from_pretrained(model_dir, dtype=torch.float32)
+        model.eval()
         pad_id = tokenizer.pad_token_id
         if pad_id is None:
             pad_id = getattr(model.config, "pad_token_id", None) or 0
@@ -220,6 +253,9 @@ def export_onnx(model_dir: Path, out_dir: Path, *, prefix: str, parity_texts: li
                 _export_graph(model, ids, mask, float_path)
         except Exception as exc:
             raise ExportError(f"torch.onnx.export failed: {exc}") from exc
+        reporter.check_cancel()
+        fused = fuse_graph(float_path, model.config, reporter)
+        reporter.log("fused: " + (", ".join(f"{k} x{n}" for k, n in fused.items()) if fused else "nothing"))
         backend.save(str(tmp / TOKENIZER_NAME))
         meta = {
             "format": FORMAT,
@@ -228,6 +264,7 @@ def export_onnx(model_dir: Path, out_dir: Path, *, prefix: str, parity_texts: li
             "dim": model.dim,
             "pad_id": int(pad_id),
             "opset": OPSET,
+            "fused": fused,
             "files": {"float32": FLOAT_NAME, "tokenizer": TOKENIZER_NAME},
         }
         _write_meta(tmp, meta)

@@ -7,6 +7,7 @@ one has been exported and indexed, and a failed or cancelled run leaves it untou
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -173,10 +174,11 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
     """float32 or int8 for queries: int8 if its top-1 stays within INT8_TOLERANCE of float32.
 
     When the all-int8 graph misses, it is quantized again with the feed-forward down-projections
-    left in float32 (export.FFN_DOWN: where fine-tuned encoders' activation outliers are) and
-    that one is tried; it replaces model.int8.onnx only if it holds the rule. Both are recorded.
+    left in float32 (export.FFN_DOWN: where fine-tuned encoders' activation outliers are; in a
+    fused graph the Attention kernels stay float32 too) and that one is tried; it replaces
+    model.int8.onnx only if it holds the rule. Both are recorded.
     """
-    from .export import FFN_DOWN, INT8_NAME, quantize_int8
+    from .export import FFN_DOWN, INT8_NAME, META_NAME, quantize_int8
 
     onnx_dir = Path(onnx_dir)
     f32 = evaluate(OnnxEncoder(onnx_dir, variant="float32"))
@@ -205,7 +207,8 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
                     if metrics[f"{key}_int8_mixed"] >= floor:
                         os.replace(mixed, onnx_dir / INT8_NAME)
                         metrics[f"{key}_int8"] = metrics[f"{key}_int8_mixed"]
-                        metrics["int8_float32_part"] = "ffn_down"
+                        fused = json.loads((onnx_dir / META_NAME).read_text(encoding="utf-8")).get("fused", {})
+                        metrics["int8_float32_part"] = "ffn_down+attention" if fused.get("Attention") else "ffn_down"
                         variant, chosen = "int8", mx
                 mixed.unlink(missing_ok=True)
             reporter.progress(1, 1)

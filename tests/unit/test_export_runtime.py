@@ -126,6 +126,39 @@ def test_export_writes_files_and_passes_parity(exported):
     assert stages == ["export", "parity", "quantize"]
 
 
+def test_float_graph_is_fused(exported, tiny):
+    """The served float32 graph runs onnxruntime's fused kernels, one Attention per layer (the
+    parity check above ran on this graph)."""
+    import onnx
+
+    meta = json.loads((exported[0].out_dir / "standardq_encoder.json").read_text(encoding="utf-8"))
+    n_layers = json.loads((tiny / "config.json").read_text())["num_hidden_layers"]
+    graph = onnx.load(str(exported[0].float_path)).graph
+    attention = [n for n in graph.node if n.op_type == "Attention"]
+    assert len(attention) == n_layers == meta["fused"]["Attention"]
+    assert all(n.domain == "com.microsoft" for n in attention)
+    assert meta["fused"].get("SkipLayerNormalization", 0) >= n_layers
+
+
+def test_export_without_fusion_still_passes(tiny, tmp_path, monkeypatch):
+    """An optimizer that fails leaves the exported graph as it was, and the export goes on."""
+    import onnxruntime.transformers.optimizer as optimizer
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no fusion today")
+
+    monkeypatch.setattr(optimizer, "optimize_model", broken)
+    reporter = RecordingReporter()
+    result = export_onnx(tiny, tmp_path / "onnx", prefix=PREFIX, parity_texts=TEXTS, max_length=MAX_LENGTH,
+                         quantize=False, reporter=reporter)
+    meta = json.loads((result.out_dir / "standardq_encoder.json").read_text(encoding="utf-8"))
+    assert meta["fused"] == {} and result.parity_min_cosine >= 0.999
+    assert any("graph fusion failed" in str(e) and "no fusion today" in str(e) for e in reporter.events)
+    import onnx
+
+    assert not any(n.op_type == "Attention" for n in onnx.load(str(result.float_path)).graph.node)
+
+
 def test_graph_has_dynamic_batch_and_sequence(exported, torch_side):
     """The raw graph, fed by the torch tokenizer, for batch 1 and 7 and several lengths."""
     import onnxruntime as ort
@@ -265,7 +298,7 @@ def test_choose_variant_falls_back_to_mixed_int8(exported, tmp_path):
         return {"correct": np.array([True] * 9 + [not bad])}
 
     variant, _, metrics = _choose_variant(folder, evaluate, key="val_top1")
-    assert variant == "int8" and metrics["int8_float32_part"] == "ffn_down"
+    assert variant == "int8" and metrics["int8_float32_part"] == "ffn_down+attention"
     assert metrics["val_top1_int8_mixed"] == metrics["val_top1_float32"] == 1.0
     assert (folder / "model.int8.onnx").read_bytes() != before
     assert not (folder / "mixed.model.int8.onnx").exists()
