@@ -25,6 +25,7 @@ import csv
 import json
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -140,6 +141,9 @@ def main() -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     home = Path(args.home or tempfile.mkdtemp(prefix="standardq_stall_"))
     os.environ["STANDARDQ_HOME"] = str(home)  # the training child inherits it
+    # Settings of its own (window geometry, the ETA's memory of the last retrain), so a run does
+    # not depend on what earlier runs or the user's app left behind.
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
 
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -277,6 +281,9 @@ def main() -> int:
     for s in eta_samples:
         s["actual_left_s"] = round(retrain_s - s["elapsed_s"], 1)
     result["eta_samples"] = eta_samples
+    errors = [abs(s["eta_s"] - s["actual_left_s"]) for s in eta_samples if s["eta_s"] is not None]
+    result["eta_abs_error_s"] = ({"median": round(statistics.median(errors), 1), "max": round(max(errors), 1),
+                                  "n": len(errors)} if errors else None)
     result["stage_starts_s"] = [(name, round(t - retrain._t0, 1)) for name, t in retrain._stage_times]
 
     # -- phase 3: the query panel loads the new model
@@ -317,6 +324,7 @@ def main() -> int:
         "target_ms": 100, "meets_target": (r.get("max_gap_ms") or 1e9) <= 100,
         "reload_max_gap_ms": result["gui_thread_gaps"]["reload"].get("max_gap_ms"),
         "first_load_max_gap_ms": result["gui_thread_gaps"]["first_load"].get("max_gap_ms"),
+        "eta_abs_error_s": result["eta_abs_error_s"],
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,12 +5,14 @@ Retrains run for real: in a RetrainWorker thread that drives a spawned child pro
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
+from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
 
 from desktop_app.core.matcher import Matcher  # noqa: E402
@@ -89,6 +91,11 @@ def test_retrain_runs_in_worker_keeps_event_loop_turning_then_query_panel_answer
     assert set(result) >= {"val_top1_before", "val_top1_after", "seconds"}
     assert losses and retrain._loss  # the plot received the per-step loss
     assert retrain.result_card.isVisible() and retrain.progress.value() == 1000 and not retrain.busy()
+    # The run's timeline after training is kept for the next run's ETA, per shop and as the newest.
+    plan = json.loads(QSettings().value(f"retrain/post_train/{tiny_shop.id}"))
+    assert plan == json.loads(QSettings().value("retrain/post_train/last"))
+    assert plan["total"] > 0 and plan["offsets"]["export#1"] >= 0
+    assert plan["offsets"]["export#1"] <= plan["offsets"]["index#1"] <= plan["total"]
     # The GUI thread kept turning during the whole retrain: a 10 ms timer ticked throughout.
     expected = ticks.seconds / 0.010
     assert len(ticks.gaps) >= 0.3 * expected, (len(ticks.gaps), expected)
@@ -104,6 +111,40 @@ def test_retrain_runs_in_worker_keeps_event_loop_turning_then_query_panel_answer
     assert r.decision == "answer"  # an exact entry scores 1.0
     assert query.match_model.rowCount() == len(r.matches) > 1
     assert query.decision_label.property("state") == "answer"
+
+
+def test_eta_after_training_follows_the_last_runs_timeline(qtbot, store, tiny_shop):
+    """Export to evaluation took 50 s last time, index starting 40 s after training: 2 s into
+    this run's index stage, 50 - 40 - 2 = 8 s are left. Before any run, the default."""
+    from desktop_app.gui.widgets import retrain_panel as rp
+
+    panel = _panel(qtbot, RetrainPanel, store)
+    panel.set_shop(tiny_shop.id)
+    t = 1000.0
+    panel._t0, panel._prepare_t0, panel._train_t0 = t, t + 1, t + 2
+    panel._stage, panel._stage_done, panel._stage_total = "train", 10, 20
+    panel._post_plan = None
+    assert panel._eta(t + 12) == pytest.approx(10 + rp.POST_TRAIN_DEFAULT_S)  # 1 s a step, 10 to go
+    panel._post_plan = {"total": 50.0, "offsets": {"export#1": 0.0, "quantize#1": 20.0, "quantize#2": 30.0,
+                                                   "index#1": 40.0}}
+    assert panel._eta(t + 12) == pytest.approx(10 + 50)
+    panel._train_end = t + 22
+    panel._stage_times = [("train", t + 2), ("export", t + 22), ("quantize", t + 40), ("quantize", t + 55)]
+    panel._stage = "quantize"
+    assert panel._eta(t + 57) == pytest.approx(50 - 30 - 2)  # the second quantize, 2 s in
+    panel._stage_times.append(("index", t + 60))
+    panel._stage = "index"
+    assert panel._eta(t + 62) == pytest.approx(8)
+    assert panel._eta(t + 200) == 1.0  # later than last time: "almost done", never negative
+    panel._stage_times.append(("evaluate", t + 61))
+    panel._stage = "evaluate"  # a stage the last run did not have: time since training ended
+    assert panel._eta(t + 62) == pytest.approx(50 - 40)
+    timeline = panel._post_timeline(t + 80)
+    assert timeline == {"total": 58.0, "offsets": {"export#1": 0.0, "quantize#1": 18.0, "quantize#2": 33.0,
+                                                   "index#1": 38.0, "evaluate#1": 39.0}}
+    panel._save_post_plan(timeline)
+    QSettings().setValue(f"retrain/post_train/{tiny_shop.id}", "not json")  # a damaged value
+    assert panel._load_post_plan() == timeline  # falls back to the newest of any shop
 
 
 def test_cancel_leaves_previous_version_active(qtbot, store, tiny_shop, untuned):

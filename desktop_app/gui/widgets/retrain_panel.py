@@ -8,13 +8,14 @@ it costs nothing at window start-up.
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import math
 import sys
 import threading
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
@@ -35,10 +36,12 @@ STEPS = [
 ]
 # Progress before the training steps start (the child's start-up, then embedding the questions).
 PRE_TRAIN_FRACTION = {"": 0.01, "rebuild base model": 0.02, "download base model": 0.02, "prepare": 0.04}
-# Export, parity check, quantization, evaluation and indexing take about this many times as long as
-# the "prepare" stage: both embed the shop's questions with the same encoder (demo shop on 2 cores:
-# prepare 33 s; after training 59-62 s).
-POST_TRAIN_FACTOR = 1.9
+# What follows the training steps (export, graph fusion, parity check, one or two int8
+# quantizations, indexing, evaluation) mostly depends on the encoder's size, not on the shop's:
+# demo shop, e5-small, 2 cores: 51-60 s. The panel remembers the last run's timeline (per shop,
+# and the newest of any shop) and uses it from then on; this is the guess before any run.
+POST_TRAIN_DEFAULT_S = 60.0
+POST_TRAIN_KEY = "retrain/post_train"
 PLOT_REFRESH_MS = 200
 
 PANEL_STYLE = """
@@ -148,6 +151,7 @@ class RetrainPanel(QWidget):
         self._prepare_t0: float | None = None
         self._train_t0: float | None = None
         self._train_end: float | None = None
+        self._post_plan: dict | None = None  # the last run's timeline after training (see _eta)
         self._fraction = 0.0
         self._loss: list[tuple[int, float]] = []
         self._val: list[tuple[int, float]] = []
@@ -499,6 +503,7 @@ class RetrainPanel(QWidget):
         self._train_t0 = None
         self._train_end = None
         self._stage_times = []
+        self._post_plan = self._load_post_plan()
         self._stage_done = 0
         self._stage_total = -1
         self._fraction = 0.0
@@ -598,20 +603,62 @@ class RetrainPanel(QWidget):
         self._update_progress()
 
     def _eta(self, now: float | None = None) -> float | None:
-        """Seconds left: the training steps at their measured pace, then the stages after them,
-        estimated from how long the "prepare" stage took. None until the first step is done."""
+        """Seconds left: the training steps at their measured pace, then the stages after them, as
+        long as they took in the last run (POST_TRAIN_DEFAULT_S before any). After training, from
+        where the current stage started in that run. None until the first step is done."""
         now = time.monotonic() if now is None else now
         if self._train_t0 is None:
             return None
-        prepare_s = self._train_t0 - (self._prepare_t0 if self._prepare_t0 is not None else self._t0)
-        post_s = POST_TRAIN_FACTOR * prepare_s
+        plan = self._post_plan or {}
+        post_s = float(plan.get("total") or POST_TRAIN_DEFAULT_S)
         if self._stage == "train":
             if self._stage_done < 1 or self._stage_total <= 0:
                 return None
             pace = (now - self._train_t0) / self._stage_done
             return pace * (self._stage_total - self._stage_done) + post_s
-        since = now - (self._train_end or now)
-        return max(post_s - since, 1.0)
+        key, started = self._post_stage_key()
+        offset = (plan.get("offsets") or {}).get(key)
+        if offset is not None and started is not None:
+            return max(post_s - float(offset) - (now - started), 1.0)
+        return max(post_s - (now - (self._train_end or now)), 1.0)
+
+    def _post_stage_key(self) -> tuple[str, float | None]:
+        """The current stage as "name#k" (its k-th start: quantize can run twice) and when it began."""
+        if not self._stage_times:
+            return "", None
+        name, started = self._stage_times[-1]
+        k = sum(1 for n, _ in self._stage_times if n == name)
+        return f"{name}#{k}", started
+
+    def _post_timeline(self, end: float) -> dict | None:
+        """This run after training: its length and where each stage started, for the next ETA."""
+        if self._train_end is None:
+            return None
+        offsets, seen = {}, {}
+        for name, started in self._stage_times:
+            if started < self._train_end:
+                continue
+            seen[name] = seen.get(name, 0) + 1
+            offsets[f"{name}#{seen[name]}"] = round(started - self._train_end, 2)
+        return {"total": round(end - self._train_end, 2), "offsets": offsets}
+
+    def _load_post_plan(self) -> dict | None:
+        settings = QSettings()
+        for key in (f"{POST_TRAIN_KEY}/{self.shop_id}", f"{POST_TRAIN_KEY}/last"):
+            try:
+                plan = json.loads(str(settings.value(key, "") or ""))
+            except ValueError:
+                continue
+            if isinstance(plan, dict) and float(plan.get("total") or 0) > 0:
+                return plan
+        return None
+
+    def _save_post_plan(self, plan: dict | None) -> None:
+        if plan:
+            settings = QSettings()
+            text = json.dumps(plan)
+            settings.setValue(f"{POST_TRAIN_KEY}/{self.shop_id}", text)
+            settings.setValue(f"{POST_TRAIN_KEY}/last", text)
 
     def _update_progress(self) -> None:
         if not self.busy():
@@ -656,6 +703,7 @@ class RetrainPanel(QWidget):
         self.eta_label.setText(text)
 
     def _on_finished(self, result: dict) -> None:
+        self._save_post_plan(self._post_timeline(time.monotonic()))
         self._set_fraction(1.0)
         self.last_result = result
         self._set_running(False)
