@@ -77,7 +77,8 @@ def main() -> int:
            # "ffn_down" ("ffn_down+attention" in a fused graph) when all-int8 missed the 0.5-point rule and the mixed graph (feed-forward
            # down-projections in float32) replaced it; val_top1_int8 is then the mixed graph's
            "int8_float32_part": version.metrics.get("int8_float32_part"),
-           "val_top1_int8_mixed": version.metrics.get("val_top1_int8_mixed")}
+           "val_top1_int8_mixed": version.metrics.get("val_top1_int8_mixed"),
+           "val_top1_int8_all": version.metrics.get("val_top1_int8_all")}
     matchers = {f"latency_{variant}": Matcher(store, shop.id, version,
                                               encoder=OnnxEncoder(Path(version.onnx_dir), variant=variant))
                 for variant in ("int8", "float32")}

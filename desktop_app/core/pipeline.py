@@ -206,6 +206,7 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
                     metrics[f"{key}_int8_mixed"] = float(mx["correct"].mean())
                     if metrics[f"{key}_int8_mixed"] >= floor:
                         os.replace(mixed, onnx_dir / INT8_NAME)
+                        metrics[f"{key}_int8_all"] = metrics[f"{key}_int8"]  # the graph it replaced
                         metrics[f"{key}_int8"] = metrics[f"{key}_int8_mixed"]
                         fused = json.loads((onnx_dir / META_NAME).read_text(encoding="utf-8")).get("fused", {})
                         metrics["int8_float32_part"] = "ffn_down+attention" if fused.get("Attention") else "ffn_down"

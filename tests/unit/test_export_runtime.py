@@ -300,6 +300,7 @@ def test_choose_variant_falls_back_to_mixed_int8(exported, tmp_path):
     variant, _, metrics = _choose_variant(folder, evaluate, key="val_top1")
     assert variant == "int8" and metrics["int8_float32_part"] == "ffn_down+attention"
     assert metrics["val_top1_int8_mixed"] == metrics["val_top1_float32"] == 1.0
+    assert metrics["val_top1_int8_all"] == 0.9  # what the replaced all-int8 graph scored
     assert (folder / "model.int8.onnx").read_bytes() != before
     assert not (folder / "mixed.model.int8.onnx").exists()
     # and when the mixed one misses too, float32 serves and the all-int8 file stays
