@@ -21,6 +21,12 @@ start=$(date +%s)
 "$CLI" --home "$WORK/data" demo | tee "$WORK/demo.txt"
 echo "demo took $(( $(date +%s) - start )) s"
 grep -q "answer" "$WORK/demo.txt" || { echo "the demo answered nothing" >&2; exit 1; }
+# the exported graphs were fused (onnxruntime.transformers must be importable in the frozen app)
+metas=$(find "$WORK/data" -name standardq_encoder.json)
+[ -n "$metas" ] || { echo "no exported encoder found" >&2; exit 1; }
+for meta in $metas; do
+  grep -q '"Attention"' "$meta" || { echo "not fused: $meta" >&2; cat "$meta" >&2; exit 1; }
+done
 
 echo "== screenshot of the main window"
 "$CLI" --home "$WORK/data" gui --screenshot "$WORK/main.png" 2> "$WORK/shot.err" || { cat "$WORK/shot.err"; exit 1; }
