@@ -159,6 +159,33 @@ def test_export_without_fusion_still_passes(tiny, tmp_path, monkeypatch):
     assert not any(n.op_type == "Attention" for n in onnx.load(str(result.float_path)).graph.node)
 
 
+def test_a_fusion_that_changes_the_numbers_is_not_kept(tiny, tmp_path, monkeypatch):
+    """The optimizer assumes BERT's layout; if its graph computes something else (here: one
+    weight doubled after fusing), the unfused graph is exported instead."""
+    import onnx
+    from onnx import numpy_helper
+    import onnxruntime.transformers.optimizer as optimizer
+
+    real = optimizer.optimize_model
+
+    def misreading(*args, **kwargs):
+        model = real(*args, **kwargs)
+        init = max(model.model.graph.initializer, key=lambda t: int(np.prod(t.dims)) if t.data_type == 1 else 0)
+        init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init) * 2.0, init.name))
+        return model
+
+    monkeypatch.setattr(optimizer, "optimize_model", misreading)
+    reporter = RecordingReporter()
+    result = export_onnx(tiny, tmp_path / "onnx", prefix=PREFIX, parity_texts=TEXTS, max_length=MAX_LENGTH,
+                         quantize=False, reporter=reporter)
+    meta = json.loads((result.out_dir / "standardq_encoder.json").read_text(encoding="utf-8"))
+    assert meta["fused"] == {} and result.parity_min_cosine >= 0.999
+    assert any("differs from the exported one" in str(e) for e in reporter.events)
+    assert not any(n.op_type == "Attention" for n in onnx.load(str(result.float_path)).graph.node)
+    assert sorted(p.name for p in result.out_dir.iterdir()) == ["model.onnx", "standardq_encoder.json",
+                                                                "tokenizer.json"]
+
+
 def test_graph_has_dynamic_batch_and_sequence(exported, torch_side):
     """The raw graph, fed by the torch tokenizer, for batch 1 and 7 and several lengths."""
     import onnxruntime as ort
