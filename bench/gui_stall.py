@@ -177,10 +177,16 @@ def main() -> int:
     timings: dict[str, list[float]] = {"before": [], "during": [], "after": []}
     matcher_ms: dict[str, list[float]] = {"before": [], "during": [], "after": []}
     state = {"when": "before"}
+    slow_queries = []  # each query over 40 ms, with what was going on: to tell causes apart
+    t_bench = time.perf_counter()
 
     def on_query(result):
         timings[state["when"]].append(query.last_timing_ms)
         matcher_ms[state["when"]].append(result.latency_ms)
+        if query.last_timing_ms > 40:
+            slow_queries.append({"when": state["when"], "t_s": round(time.perf_counter() - t_bench, 1),
+                                 "ms": round(query.last_timing_ms, 1), "matcher_ms": round(result.latency_ms, 1),
+                                 "query": result.query, "context": rec.context()})
 
     query.query_done.connect(on_query)
     orig_debounce = query._on_debounce
@@ -316,6 +322,7 @@ def main() -> int:
     result["live_query_ms"] = {
         "debounce_to_results": {k: pct(v) for k, v in timings.items()},
         "matcher_query": {k: pct(v) for k, v in matcher_ms.items()},
+        "over_40ms": slow_queries,
     }
     r = result["gui_thread_gaps"]["retrain"]
     result["summary"] = {
