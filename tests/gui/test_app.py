@@ -67,6 +67,18 @@ def test_the_gui_path_imports_no_torch(tmp_path):
     assert proc.stdout.strip().splitlines()[-1] == "False"
 
 
+def test_the_app_loads_pyside6_classes_eagerly(tmp_path):
+    """The command's path (desktop_app.__main__ -> gui) turns PySide6's lazy class creation off
+    before PySide6 loads: created lazily, a class made by the background pyqtgraph import while
+    the GUI thread painted crashed the frozen app. Eager: the module holds its classes at once."""
+    env = {k: v for k, v in _env(tmp_path).items() if k != "PYSIDE6_OPTION_LAZY"}
+    code = ("import sys\nfrom desktop_app.gui import app\nimport PySide6.QtWidgets as w\n"
+            "print('QListView' in vars(w), len(vars(w)) > 100)\n")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "True"]
+
+
 def test_language_switch_rebuilds_the_window_in_place(store, qtbot):
     from desktop_app.gui.app import Shell
 
