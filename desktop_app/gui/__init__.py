@@ -7,6 +7,6 @@ import os
 # (widgets/retrain_panel.preload_pyqtgraph), and a class created there while the GUI thread
 # converted a value for painting crashed the frozen app (SIGSEGV in shiboken's
 # pythonToCppConversion; core dump: the other thread inside Shiboken::Enum::createPythonEnum)
-# in about 1 of 30 launches on a trained shop. Created eagerly at import instead: 0 crashes in 80
+# in about 1 of 28 launches on a trained shop. Created eagerly at import instead: 0 crashes in 80
 # launches, about 40 ms more start-up. Must be set before PySide6 is first imported.
 os.environ.setdefault("PYSIDE6_OPTION_LAZY", "0")
