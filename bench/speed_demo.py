@@ -74,8 +74,9 @@ def main() -> int:
            "runtime_variant": version.params["runtime_variant"],
            "val_top1_float32": version.metrics.get("val_top1_float32"),
            "val_top1_int8": version.metrics.get("val_top1_int8"),
-           # "ffn_down" ("ffn_down+attention" in a fused graph) when all-int8 missed the 0.5-point rule and the mixed graph (feed-forward
-           # down-projections in float32) replaced it; val_top1_int8 is then the mixed graph's
+           # "ffn_down" ("ffn_down+attention" in a fused graph) when all-int8 missed the 0.5-point
+           # rule and the mixed graph (feed-forward down-projections in float32) replaced it;
+           # val_top1_int8 is then the mixed graph's, val_top1_int8_all the one it replaced
            "int8_float32_part": version.metrics.get("int8_float32_part"),
            "val_top1_int8_mixed": version.metrics.get("val_top1_int8_mixed"),
            "val_top1_int8_all": version.metrics.get("val_top1_int8_all")}

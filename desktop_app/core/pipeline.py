@@ -7,7 +7,6 @@ one has been exported and indexed, and a failed or cancelled run leaves it untou
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
@@ -178,10 +177,12 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
     fused graph the Attention kernels stay float32 too) and that one is tried; it replaces
     model.int8.onnx only if it holds the rule. Both are recorded.
     """
-    from .export import FFN_DOWN, INT8_NAME, META_NAME, quantize_int8
+    from .export import FFN_DOWN, INT8_NAME, quantize_int8
 
     onnx_dir = Path(onnx_dir)
-    f32 = evaluate(OnnxEncoder(onnx_dir, variant="float32"))
+    encoder = OnnxEncoder(onnx_dir, variant="float32")
+    f32, fused = evaluate(encoder), encoder.meta.get("fused", {})
+    del encoder  # free its session (the float32 graph) before int8 is quantized and tried
     metrics = {f"{key}_float32": float(f32["correct"].mean()) if len(f32["correct"]) else None}
     variant, chosen = "float32", f32
     floor = (metrics[f"{key}_float32"] or 0.0) - INT8_TOLERANCE
@@ -208,7 +209,6 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
                         os.replace(mixed, onnx_dir / INT8_NAME)
                         metrics[f"{key}_int8_all"] = metrics[f"{key}_int8"]  # the graph it replaced
                         metrics[f"{key}_int8"] = metrics[f"{key}_int8_mixed"]
-                        fused = json.loads((onnx_dir / META_NAME).read_text(encoding="utf-8")).get("fused", {})
                         metrics["int8_float32_part"] = "ffn_down+attention" if fused.get("Attention") else "ffn_down"
                         variant, chosen = "int8", mx
                 mixed.unlink(missing_ok=True)

@@ -121,7 +121,7 @@ def test_eta_after_training_follows_the_last_runs_timeline(qtbot, store, tiny_sh
     panel = _panel(qtbot, RetrainPanel, store)
     panel.set_shop(tiny_shop.id)
     t = 1000.0
-    panel._t0, panel._prepare_t0, panel._train_t0 = t, t + 1, t + 2
+    panel._t0, panel._train_t0 = t, t + 2
     panel._stage, panel._stage_done, panel._stage_total = "train", 10, 20
     panel._post_plan = None
     assert panel._eta(t + 12) == pytest.approx(10 + rp.POST_TRAIN_DEFAULT_S)  # 1 s a step, 10 to go

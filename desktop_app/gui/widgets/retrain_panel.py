@@ -73,9 +73,9 @@ def preload_pyqtgraph() -> None:
     if _preload_started or "pyqtgraph" in sys.modules:
         return
     _preload_started = True
-    # The Qt bindings pyqtgraph loads are imported here, on the GUI thread (6 ms): initialising a
-    # PySide6 module in another thread while this one paints crashed the frozen app in about 1
-    # run of 20 (a segfault, the screenshot command). The thread then imports Python code only.
+    # The Qt bindings pyqtgraph loads are imported here, on the GUI thread (6 ms), so the thread
+    # imports Python code only. PySide6 creating its classes lazily in that thread while this one
+    # painted is what crashed the frozen app; gui/__init__.py has them created eagerly.
     try:
         from PySide6 import QtOpenGL, QtOpenGLWidgets, QtSvg, QtTest  # noqa: F401
     except ImportError:  # pyqtgraph will say what is missing; the plot is optional
@@ -148,7 +148,6 @@ class RetrainPanel(QWidget):
         self._stage_done = 0
         self._stage_total = -1
         self._stage_times: list[tuple[str, float]] = []  # (stage, monotonic start) of the last run
-        self._prepare_t0: float | None = None
         self._train_t0: float | None = None
         self._train_end: float | None = None
         self._post_plan: dict | None = None  # the last run's timeline after training (see _eta)
@@ -499,7 +498,6 @@ class RetrainPanel(QWidget):
         worker.failed.connect(self._on_failed)
         self.worker = worker
         self._t0 = time.monotonic()
-        self._prepare_t0 = None
         self._train_t0 = None
         self._train_end = None
         self._stage_times = []
@@ -565,9 +563,7 @@ class RetrainPanel(QWidget):
         self._stage = name
         self._stage_total = total
         self._stage_done = 0
-        if name == "prepare":
-            self._prepare_t0 = now
-        elif name == "train":
+        if name == "train":
             self._train_t0 = now
         texts = {"rebuild base model": self.tr("Rebuilding the base model (first run only)…"),
                  "download base model": self.tr("Downloading the base model…"),
@@ -622,24 +618,26 @@ class RetrainPanel(QWidget):
             return max(post_s - float(offset) - (now - started), 1.0)
         return max(post_s - (now - (self._train_end or now)), 1.0)
 
+    def _stage_keys(self) -> list[tuple[str, float]]:
+        """This run's stages as ("name#k", start): the k-th start of that name (quantize can run twice)."""
+        seen: dict[str, int] = {}
+        keys = []
+        for name, started in self._stage_times:
+            seen[name] = seen.get(name, 0) + 1
+            keys.append((f"{name}#{seen[name]}", started))
+        return keys
+
     def _post_stage_key(self) -> tuple[str, float | None]:
-        """The current stage as "name#k" (its k-th start: quantize can run twice) and when it began."""
-        if not self._stage_times:
-            return "", None
-        name, started = self._stage_times[-1]
-        k = sum(1 for n, _ in self._stage_times if n == name)
-        return f"{name}#{k}", started
+        """The current stage's key (see _stage_keys) and when it began."""
+        keys = self._stage_keys()
+        return keys[-1] if keys else ("", None)
 
     def _post_timeline(self, end: float) -> dict | None:
         """This run after training: its length and where each stage started, for the next ETA."""
         if self._train_end is None:
             return None
-        offsets, seen = {}, {}
-        for name, started in self._stage_times:
-            if started < self._train_end:
-                continue
-            seen[name] = seen.get(name, 0) + 1
-            offsets[f"{name}#{seen[name]}"] = round(started - self._train_end, 2)
+        offsets = {key: round(started - self._train_end, 2) for key, started in self._stage_keys()
+                   if started >= self._train_end}
         return {"total": round(end - self._train_end, 2), "offsets": offsets}
 
     def _load_post_plan(self) -> dict | None:
