@@ -77,22 +77,16 @@ def best_possible(scored, margin: float, target: float = 0.95) -> float:
     return round(best, 4)
 
 
-def run_dataset(name: str, data: dict, base, prefix) -> dict:
+def calibrate_kinds(name: str, data: dict, encoder, part: dict, split, held: set) -> dict:
+    """Per kind of "none" question: thresholds calibrated on the validation split plus the kind's
+    calibrating half, and what they give on the trained classes' test rows plus its measuring
+    half. `encoder` was trained on `part` (the classes not in `held`); `held` is not indexed.
+    Each kind also keeps its scored arrays ("calibrating", "measured": calibration.Scored)."""
     from desktop_app.core.calibration import Scored, calibrate, outcome
-    from desktop_app.core.config import TrainConfig
     from desktop_app.core.normalize import normalize_text
     from desktop_app.core.report import calibration_half
-    from desktop_app.core.training import split_snapshot, train
 
-    classes = sorted({c for _, c in data["train"]})
-    held = set(random.Random(0).sample(classes, len(classes) // 4))  # as bench/losses.py
-    part = snapshot(data["train"], [c for c in classes if c not in held])
-    config = TrainConfig(loss="arcface", epochs=DEFAULT_EPOCHS[name])
-    work = Path(tempfile.mkdtemp(prefix=f"sq-bench-thresholds-{name}-"))
-    t0 = time.time()
-    train(part, config, base, prefix, work / "model")
-    split = split_snapshot(part, config)
-    scored = scorer(Encoder(work / "model", prefix, config.max_length), part, split)
+    scored = scorer(encoder, part, split)
     names_list = [c["name"] for c in part["classes"]]
     names = set(names_list)
     in_cal = scored(split.val_texts, [names_list[i] for i in split.val_labels])
@@ -106,19 +100,42 @@ def run_dataset(name: str, data: dict, base, prefix) -> dict:
     }
     none["both"] = (none["held-out intents"][0] + none["other domain"][0],
                     none["held-out intents"][1] + none["other domain"][1])
-    out = {"classes_trained": len(names), "n_val": len(split.val_texts), "n_test": len(test_rows),
-           "train_seconds": round(time.time() - t0, 1), "kinds": {}}
+    out = {}
     for kind, (cal, rep) in none.items():
-        t = calibrate(Scored.concat(in_cal, scored(cal, [None] * len(cal))))
+        calibrating = Scored.concat(in_cal, scored(cal, [None] * len(cal)))
+        t = calibrate(calibrating)
         measured = Scored.concat(in_rep, scored(rep, [None] * len(rep)))
         o = outcome(measured, t["answer"], t.get("margin", 0.0))
-        out["kinds"][kind] = {
+        out[kind] = {
+            "n_val": len(split.val_texts), "n_test": len(test_rows),
             "n_none_calibration": len(cal), "n_none_test": len(rep),
             "answer": t["answer"], "margin": t.get("margin"), "target_met_on_calibration": not t.get("note"),
             "calibration_precision": t.get("precision"),
             "test_precision": round(o["precision"], 4), "test_coverage": round(o["coverage"], 4),
+            "test_answered": int(o["answered"]), "test_right": int(o["right"]),
             "none_answered": round(o["none_answered"], 4),
-            "best_possible_coverage_at_95": best_possible(measured, t.get("margin", 0.0))}
+            "best_possible_coverage_at_95": best_possible(measured, t.get("margin", 0.0)),
+            "calibrating": calibrating, "measured": measured}
+    return out
+
+
+def run_dataset(name: str, data: dict, base, prefix) -> dict:
+    from desktop_app.core.config import TrainConfig
+    from desktop_app.core.training import split_snapshot, train
+
+    classes = sorted({c for _, c in data["train"]})
+    held = set(random.Random(0).sample(classes, len(classes) // 4))  # as bench/losses.py
+    part = snapshot(data["train"], [c for c in classes if c not in held])
+    config = TrainConfig(loss="arcface", epochs=DEFAULT_EPOCHS[name])
+    work = Path(tempfile.mkdtemp(prefix=f"sq-bench-thresholds-{name}-"))
+    t0 = time.time()
+    train(part, config, base, prefix, work / "model")
+    split = split_snapshot(part, config)
+    kinds = calibrate_kinds(name, data, Encoder(work / "model", prefix, config.max_length), part, split, held)
+    out = {"classes_trained": len(part["classes"]), "n_val": len(split.val_texts),
+           "n_test": next(iter(kinds.values()))["n_test"], "train_seconds": round(time.time() - t0, 1), "kinds": {}}
+    for kind, k in kinds.items():
+        out["kinds"][kind] = {key: v for key, v in k.items() if key not in ("calibrating", "measured")}
         print(f"[{name}] {kind}: {out['kinds'][kind]}", file=sys.stderr, flush=True)
     shutil.rmtree(work, ignore_errors=True)
     return out

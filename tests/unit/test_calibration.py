@@ -87,3 +87,18 @@ def test_a_small_perfect_sample_is_not_taken_as_proof_of_95_percent():
     assert precision_lower_bound(200, 200) > 0.99 and precision_lower_bound(95, 100) < 0.95
     many = Scored(np.tile(s1, 10), np.full(300, 0.1), np.ones(300, bool), np.ones(300, bool), np.zeros(300, bool))
     assert calibrate(many)["note"] == ""  # the same, ten times over, is enough
+
+
+def test_too_few_to_prove_the_target_answers_only_the_floor():
+    """30 questions, one wrong at a middling score: answering everything above that error looks
+    perfect, but 30 are too few to show where errors begin; only the floor is answered."""
+    s1 = np.linspace(0.80, 1.0, 30)
+    correct = np.ones(30, bool)
+    correct[7] = False  # about three quarters of the questions score above this error
+    few = Scored(s1, np.full(30, 0.1), correct, np.ones(30, bool), np.zeros(30, bool))
+    t = calibrate(few)
+    assert t["coverage"] == pytest.approx(0.5, abs=0.04) and "most confident 50%" in t["note"]
+    # With ten times as many the same error rate is enough evidence to answer above the error.
+    many = Scored(np.tile(s1, 10), np.full(300, 0.1), np.tile(correct, 10), np.ones(300, bool), np.zeros(300, bool))
+    t = calibrate(many)
+    assert t["coverage"] > 0.7 and "most confident" not in t["note"]
