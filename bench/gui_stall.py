@@ -59,6 +59,123 @@ def pct(values: list[float]) -> dict:
             "p95_ms": round(float(np.percentile(a, 95)), 1), "max_ms": round(float(a.max()), 1)}
 
 
+def sched_sample() -> dict:
+    """The GUI thread's scheduler counters (Linux): where a long gap went. Empty elsewhere."""
+    import threading
+
+    out = {}
+    try:
+        tid = threading.get_native_id()
+        run_ns, wait_ns, _ = open(f"/proc/self/task/{tid}/schedstat").read().split()
+        out["run_ms"], out["runqueue_ms"] = int(run_ns) / 1e6, int(wait_ns) / 1e6
+        out["major_faults"] = int(open(f"/proc/self/task/{tid}/stat").read().rsplit(")", 1)[1].split()[9])
+        for kind in ("cpu", "io", "memory"):  # pressure stall totals, microseconds
+            line = open(f"/proc/pressure/{kind}").readline()
+            out[f"{kind}_pressure_ms"] = int(line.rsplit("total=", 1)[1]) / 1e3
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
+
+
+def sched_delta(before: dict, after: dict) -> dict:
+    """Over one gap: ms the GUI thread ran, waited for a CPU, and the rest (asleep or blocked)."""
+    d = {k: round(after[k] - before[k], 1) for k in after if k in before}
+    return {"gui_thread": d} if d else {}
+
+
+class StackWatch:
+    """A thread that, while the GUI thread misses its ticks for over 40 ms, samples the GUI
+    thread's Python stack every 15 ms (it can only look when that thread lets go of the GIL,
+    which Python makes it do every 5 ms): what the long gaps were doing."""
+
+    def __init__(self, recorder: "Recorder"):
+        import threading
+
+        self.recorder = recorder
+        self.main_ident = threading.main_thread().ident
+        self.samples: list[tuple[float, str]] = []  # perf_counter time, innermost frames
+        threading.Thread(target=self._run, daemon=True, name="stack-watch").start()
+
+    def _run(self):
+        import traceback
+
+        while True:
+            time.sleep(0.015)
+            if 1000 * (time.perf_counter() - self.recorder._last) > 40:
+                frame = sys._current_frames().get(self.main_ident)
+                if frame is not None:
+                    lines = traceback.format_stack(frame)[-6:]
+                    self.samples.append((time.perf_counter(), "".join(lines)))
+
+    def during(self, t_from: float, t_to: float) -> list[str]:
+        """Distinct stacks sampled in [t_from, t_to], in order."""
+        return list(dict.fromkeys(st for t, st in self.samples if t_from <= t <= t_to))
+
+
+def time_slots(obj, rec: "Recorder", names) -> list[dict]:
+    """Wraps obj's methods (before signals are connected to them): each call over 5 ms is listed
+    with its stage, so a long gap can be pinned on the handler that ran in it (or on none)."""
+    slow: list[dict] = []
+
+    def wrap(name, fn):
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                ms = 1000 * (time.perf_counter() - t0)
+                if ms > 5:
+                    slow.append({"slot": name, "ms": round(ms, 1), "at_s": round(time.perf_counter() - rec._t0, 2),
+                                 "context": rec.context()})
+        return timed
+
+    for name in names:
+        setattr(obj, name, wrap(name, getattr(obj, name)))
+    return slow
+
+
+class StallDump:
+    """bench/stall_dump.py in a process of its own, fed the last tick's time through a mapped file."""
+
+    def __init__(self, home: Path):
+        import mmap
+        import subprocess
+
+        self.tick_file, self.out = home / "tick.bin", home / "stall_dumps.jsonl"
+        self.tick_file.write_bytes(b"\0" * 8)
+        self._f = open(self.tick_file, "r+b")
+        self.mm = mmap.mmap(self._f.fileno(), 8)
+        self.tick()
+        self.proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "stall_dump.py"), str(os.getpid()),
+                                      str(self.tick_file), str(self.out)])
+
+    def tick(self, value: float | None = None):
+        import struct
+
+        self.mm[:8] = struct.pack("d", time.monotonic() if value is None else value)
+
+    def collect(self, rec: "Recorder") -> list[dict]:
+        """Each dump's GUI-thread stack, with when it was taken (seconds from the bench's start)."""
+        self.tick(-1.0)
+        self.proc.wait(timeout=15)
+        if not self.out.exists():
+            return []
+        offset = time.monotonic() - time.perf_counter()  # the same clock on Linux; kept apart anyway
+        rows = []
+        for line in self.out.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            main = [block for block in row["dump"].split("\n\n") if "MainThread" in block]
+            rows.append({"at_s": round(row["at"] - offset - rec._t0, 2), "since_tick_ms": row["since_tick_ms"],
+                         "main_thread": (main[0] if main else row["dump"]).splitlines()[:40]})
+        return rows
+
+
+def start_stall_dump(rec: "Recorder", home: Path) -> StallDump:
+    dump = StallDump(home)
+    rec.on_tick = dump.tick
+    return dump
+
+
 class Recorder:
     """10 ms ticks; each gap is tagged with the phase and with what ran inside it."""
 
@@ -67,11 +184,14 @@ class Recorder:
 
         self.phase = "idle"
         self.gaps: list[tuple[str, float, str]] = []  # phase, gap ms, tag ("", "query", "grab")
-        self.big: list[dict] = []  # gaps over 100 ms, with what was going on
+        self.big: list[dict] = []  # gaps over 50 ms, with what was going on
         self.context = lambda: ""
         self._tag = ""
         self._t0 = time.perf_counter()
         self._last = time.perf_counter()
+        self._sched = sched_sample()
+        self.watch = None
+        self.on_tick = None
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
@@ -111,10 +231,16 @@ class Recorder:
         now = time.perf_counter()
         gap = 1000 * (now - self._last)
         self.gaps.append((self.phase, gap, self._tag))
-        if gap > 100:
+        sched = sched_sample()
+        if gap > 50:
+            stacks = self.watch.during(self._last, now) if self.watch else []
             self.big.append({"phase": self.phase, "gap_ms": round(gap, 1), "at_s": round(now - self._t0, 1),
-                             "tag": self._tag, "context": self.context()})
+                             "tag": self._tag, "context": self.context(), **sched_delta(self._sched, sched),
+                             "gui_stacks": stacks})
+        self._sched = sched
         self._last = now
+        if self.on_tick is not None:
+            self.on_tick()
         self._tag = ""
 
     def phase_stats(self, phase: str) -> dict:
@@ -136,6 +262,9 @@ def main() -> int:
     p.add_argument("--screenshots", help="folder for screenshots of the panels")
     p.add_argument("--lang", choices=("en", "zh"), default="zh")
     p.add_argument("--epochs", type=int, help="override the training epochs (default: TrainConfig's)")
+    p.add_argument("--py-spy", action="store_true", dest="py_spy",
+                   help="diagnose: native stacks of the GUI thread in gaps over 50 ms (bench/stall_dump.py; "
+                        "the dumps pause the process, so the gap lengths of such a run are not the figures)")
     args = p.parse_args()
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -171,6 +300,8 @@ def main() -> int:
     query, retrain = window.query_panel, window.retrain_panel
 
     rec = Recorder()
+    rec.watch = StackWatch(rec)
+    spy = start_stall_dump(rec, home) if args.py_spy else None
     rec.context = lambda: (f"retrain stage={retrain._stage or '-'} busy={retrain.busy()}; "
                            f"query loader={'running' if query._loader is not None else '-'}")
     rec.start()
@@ -257,6 +388,10 @@ def main() -> int:
     retrain.retrain_finished.connect(on_finished)
     retrain.retrain_failed.connect(lambda m: done.update(error=m))
     retrain.retrain_cancelled.connect(lambda: done.update(error="cancelled"))
+    slow_slots = time_slots(retrain, rec, ("_on_stage", "_on_progress", "_on_metric", "_on_log", "_tick",
+                                           "_on_finished"))
+    retrain._ticker.timeout.disconnect()  # connected when the panel was built: to the timed one now
+    retrain._ticker.timeout.connect(retrain._tick)
     t_start = time.perf_counter()
     window.retrain()  # as the toolbar's Retrain button: switches to the Model tab and starts
     next_query = t_start + TYPE_EVERY_S
@@ -317,7 +452,8 @@ def main() -> int:
 
     result["gui_thread_gaps"] = {ph: rec.phase_stats(ph) for ph in
                                  ("first_load", "typing_before", "retrain", "reload", "typing_after")}
-    result["gaps_over_100ms"] = rec.big
+    result["gaps_over_50ms"] = rec.big
+    result["gaps_over_100ms"] = [g for g in rec.big if g["gap_ms"] > 100]
     result["gc_pauses"] = rec.gc_stats()
     result["live_query_ms"] = {
         "debounce_to_results": {k: pct(v) for k, v in timings.items()},
@@ -325,6 +461,9 @@ def main() -> int:
         "over_40ms": slow_queries,
     }
     r = result["gui_thread_gaps"]["retrain"]
+    result["retrain_panel_slots_over_5ms"] = slow_slots
+    if spy is not None:
+        result["py_spy_dumps"] = spy.collect(rec)
     result["summary"] = {
         "retrain_max_gap_ms": r.get("max_gap_ms"), "retrain_p99_gap_ms": r.get("p99_gap_ms"),
         "retrain_max_gap_without_queries_ms": r.get("without_queries", r).get("max_gap_ms"),

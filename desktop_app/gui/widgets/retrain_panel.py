@@ -16,8 +16,8 @@ import threading
 import time
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
-                               QSizePolicy, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QGraphicsItem, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
+                               QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.losses import TITLES as LOSS_TITLES
 from ...core.store import Store, StoreError
@@ -368,8 +368,16 @@ class RetrainPanel(QWidget):
             vb2.linkedViewChanged(item.getViewBox(), vb2.XAxis)
 
         item.getViewBox().sigResized.connect(sync)
+        # Painting the axes (with their grid lines and tick labels) was most of the GUI thread's
+        # time in a retrain: 30-130 ms a frame when the machine is busy, once per redraw, since
+        # the grid spans the curves. The axes are cached as pixmaps and the ranges are set by hand
+        # (x: every step of the run, y: up to the highest loss), so a new point redraws the curve
+        # and the axes only when a range grows.
+        item.getViewBox().disableAutoRange()
+        for side in ("left", "bottom", "right"):
+            item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._plot = {"widget": widget, "item": item, "loss": loss_curve, "val": val_curve, "vb2": vb2,
-                      "before": before_line, "sync": sync}
+                      "before": before_line, "sync": sync, "range": None}
         self.plot_hint.setVisible(False)
         self._plot_layout.addWidget(widget)
         sync()
@@ -387,11 +395,29 @@ class RetrainPanel(QWidget):
             plot["loss"].setData(list(xs), list(ys))
         else:
             plot["loss"].setData([], [])
+        self._set_plot_range(plot)
         if self._val:
             xs, ys = zip(*self._val)
             plot["val"].setData(list(xs), [100 * y for y in ys])
         else:
             plot["val"].setData([], [])
+
+    def _set_plot_range(self, plot: dict) -> None:
+        """x from 0 to the run's steps (or the last point), y from 0 to the highest loss: changed
+        only when they grow, so the cached axes are redrawn a few times per run, not per step."""
+        if not self._loss:  # a new run: the empty plot's range, forgotten once points come
+            if plot["range"] is not None:
+                plot["item"].getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0.02)
+                plot["range"] = None
+            return
+        x_max = max(self._stage_total if self._stage == "train" else 0, self._loss[-1][0],
+                    self._val[-1][0] if self._val else 0, 1)
+        y_max = 1.1 * max(y for _, y in self._loss)
+        old = plot["range"] or (0, 0.0)
+        wanted = (max(x_max, old[0]), max(y_max, old[1]))
+        if wanted != plot["range"]:
+            plot["item"].getViewBox().setRange(xRange=(0, wanted[0]), yRange=(0, wanted[1]), padding=0.02)
+            plot["range"] = wanted
 
     def _reset_plot(self) -> None:
         self._loss.clear()
