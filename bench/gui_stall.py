@@ -262,6 +262,9 @@ def main() -> int:
     p.add_argument("--screenshots", help="folder for screenshots of the panels")
     p.add_argument("--lang", choices=("en", "zh"), default="zh")
     p.add_argument("--epochs", type=int, help="override the training epochs (default: TrainConfig's)")
+    p.add_argument("--stacks", action="store_true",
+                   help="diagnose: sample the GUI thread's Python stack in gaps over 40 ms (a thread that "
+                        "takes the GIL every 15 ms then, so it is off for the figures)")
     p.add_argument("--py-spy", action="store_true", dest="py_spy",
                    help="diagnose: native stacks of the GUI thread in gaps over 50 ms (bench/stall_dump.py; "
                         "the dumps pause the process, so the gap lengths of such a run are not the figures)")
@@ -300,7 +303,7 @@ def main() -> int:
     query, retrain = window.query_panel, window.retrain_panel
 
     rec = Recorder()
-    rec.watch = StackWatch(rec)
+    rec.watch = StackWatch(rec) if args.stacks else None
     spy = start_stall_dump(rec, home) if args.py_spy else None
     rec.context = lambda: (f"retrain stage={retrain._stage or '-'} busy={retrain.busy()}; "
                            f"query loader={'running' if query._loader is not None else '-'}")

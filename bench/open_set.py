@@ -145,12 +145,11 @@ def run_dataset(name: str, data: dict, loss: str, base, prefix, arrays: dict) ->
 
 
 def report(results: dict) -> str:
+    results = {name: r for name, r in results.items() if isinstance(r, dict) and "tuned" in r}
     lines = ["| dataset | questions | added: tuned / untuned (best entry) | centroid | "
              "trained: tuned / untuned (best entry) | centroid | added, per fold: tuned − untuned (best entry) |",
              "|---|---|---|---|---|---|---|"]
     for name, r in results.items():
-        if not isinstance(r, dict) or "tuned" not in r:
-            continue
         t, u = r["tuned"], r["untuned"]
         per_fold = ", ".join(f"{100 * (f['tuned']['added']['best'] - f['untuned']['added']['best']):+.1f}"
                              for f in r["folds"])
@@ -160,8 +159,6 @@ def report(results: dict) -> str:
                      f"{100 * t['trained']['centroid']:.1f} / {100 * u['trained']['centroid']:.1f} | {per_fold} |")
     lines += ["", "| dataset | rule | added: tuned / untuned | trained: tuned / untuned |", "|---|---|---|---|"]
     for name, r in results.items():
-        if not isinstance(r, dict) or "tuned" not in r:
-            continue
         t, u = r["tuned"], r["untuned"]
         for rule in RULES:
             lines.append(f"| {name} | {rule} | {100 * t['added'][rule]:.1f} / {100 * u['added'][rule]:.1f} | "
@@ -169,8 +166,6 @@ def report(results: dict) -> str:
     lines += ["", "| dataset | none questions | precision answered, four folds pooled | in-scope answered | "
               "none answered | per fold |", "|---|---|---|---|---|---|"]
     for name, r in results.items():
-        if not isinstance(r, dict) or "thresholds_pooled" not in r:
-            continue
         for kind, k in r["thresholds_pooled"].items():
             folds = " / ".join(f"{100 * x:.1f}" for x in k["per_fold_precision"])
             lines.append(f"| {name} | {kind} | **{100 * k['precision']:.1f}%** ({k['answered']}) | "
