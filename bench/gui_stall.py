@@ -137,17 +137,18 @@ def time_slots(obj, rec: "Recorder", names) -> list[dict]:
 class StallDump:
     """bench/stall_dump.py in a process of its own, fed the last tick's time through a mapped file."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, kernel: bool = False):
         import mmap
         import subprocess
 
+        self.kernel = kernel
         self.tick_file, self.out = home / "tick.bin", home / "stall_dumps.jsonl"
         self.tick_file.write_bytes(b"\0" * 8)
         self._f = open(self.tick_file, "r+b")
         self.mm = mmap.mmap(self._f.fileno(), 8)
         self.tick()
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "stall_dump.py"), str(os.getpid()),
-                                      str(self.tick_file), str(self.out)])
+                                      str(self.tick_file), str(self.out)] + (["--kernel"] if kernel else []))
 
     def tick(self, value: float | None = None):
         import struct
@@ -162,16 +163,105 @@ class StallDump:
             return []
         offset = time.monotonic() - time.perf_counter()  # the same clock on Linux; kept apart anyway
         rows = []
+        names = {t.native_id: t.name for t in __import__("threading").enumerate()}
         for line in self.out.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
+            if "samples" in row:
+                rows.append(kernel_summary(row, rec._t0 + offset, names))
+                continue
             main = [block for block in row["dump"].split("\n\n") if "MainThread" in block]
             rows.append({"at_s": round(row["at"] - offset - rec._t0, 2), "since_tick_ms": row["since_tick_ms"],
                          "main_thread": (main[0] if main else row["dump"]).splitlines()[:40]})
         return rows
 
 
-def start_stall_dump(rec: "Recorder", home: Path) -> StallDump:
-    dump = StallDump(home)
+def kernel_summary(row: dict, t0: float, names: dict) -> dict:
+    """One gap seen from /proc (stall_dump.py --kernel): how often the GUI thread was in each
+    state / wait channel / system call, which other threads of the process were running, and its
+    distinct kernel stacks."""
+    from collections import Counter
+
+    main_pid = os.getpid()
+    gui, others, children, stacks = Counter(), Counter(), Counter(), Counter()
+    for sample in row["samples"]:
+        for tid, what in sample["threads"].items():
+            if int(tid) == main_pid:
+                gui[what] += 1
+            else:
+                others[f"{names.get(int(tid), tid)}: {what}"] += 1
+        children[sum(sample["children_running"].values())] += 1
+        if sample["gui_stack"]:
+            stacks[" < ".join(sample["gui_stack"][:6])] += 1
+    return {"at_s": round(row["at"] - t0, 2), "gap_ms": row.get("gap_ms"), "samples": len(row["samples"]),
+            "gui_thread": dict(gui.most_common()), "other_threads_not_sleeping": dict(others.most_common(8)),
+            "child_threads_running_or_in_d": dict(sorted(children.items())),
+            "gui_kernel_stacks": dict(stacks.most_common(4))}
+
+
+class PaintLog:
+    """An application-wide event filter that notes every paint, update request and layout request
+    (when, which kind of widget, how big), so a gap can say what the GUI thread painted in it."""
+
+    def __init__(self, app):
+        from PySide6.QtCore import QEvent, QObject
+
+        self.events: list[tuple[float, str, str, int]] = []
+        kinds = {QEvent.Type.Paint: "paint", QEvent.Type.UpdateRequest: "update_request",
+                 QEvent.Type.LayoutRequest: "layout_request", QEvent.Type.Polish: "polish"}
+        log = self.events
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 - Qt API
+                kind = kinds.get(event.type())
+                if kind is not None:
+                    area = 0
+                    if kind == "paint":
+                        r = event.rect()
+                        area = r.width() * r.height()
+                    log.append((time.perf_counter(), kind, type(obj).__name__, area))
+                return False
+
+        self.filter = Filter()
+        app.installEventFilter(self.filter)
+
+    def between(self, t0: float, t1: float) -> dict:
+        """What was painted between two ticks: counts and pixels per kind and widget class, and
+        how long from the first such event to the gap's end."""
+        from collections import Counter
+
+        rows = [e for e in self.events if t0 <= e[0] <= t1]
+        counts, pixels = Counter(), Counter()
+        for _, kind, cls, area in rows:
+            counts[f"{kind} {cls}"] += 1
+            pixels[cls] += area
+        return {"events": dict(counts.most_common(12)), "paint_pixels": dict(pixels.most_common(6)),
+                "first_at_ms": round(1000 * (rows[0][0] - t0), 1) if rows else None,
+                "last_at_ms": round(1000 * (rows[-1][0] - t0), 1) if rows else None}
+
+
+class OpenLog:
+    """Every file the GUI thread opens from Python (an audit hook: imports, reads), so a gap can
+    say what it waited on the disk for. Qt's own file reads (icons, fonts, settings) are not seen."""
+
+    def __init__(self):
+        import threading
+
+        main = threading.get_native_id()
+        self.events: list[tuple[float, str]] = []
+        log = self.events
+
+        def hook(event, args):
+            if event == "open" and threading.get_native_id() == main:
+                log.append((time.perf_counter(), str(args[0])))
+
+        sys.addaudithook(hook)
+
+    def between(self, t0: float, t1: float) -> list[str]:
+        return [f"{1000 * (t - t0):.1f} ms: {path}" for t, path in self.events if t0 <= t <= t1][:40]
+
+
+def start_stall_dump(rec: "Recorder", home: Path, kernel: bool = False) -> StallDump:
+    dump = StallDump(home, kernel)
     rec.on_tick = dump.tick
     return dump
 
@@ -191,6 +281,8 @@ class Recorder:
         self._last = time.perf_counter()
         self._sched = sched_sample()
         self.watch = None
+        self.paints = None
+        self.opens = None
         self.on_tick = None
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
@@ -236,7 +328,9 @@ class Recorder:
             stacks = self.watch.during(self._last, now) if self.watch else []
             self.big.append({"phase": self.phase, "gap_ms": round(gap, 1), "at_s": round(now - self._t0, 1),
                              "tag": self._tag, "context": self.context(), **sched_delta(self._sched, sched),
-                             "gui_stacks": stacks})
+                             "gui_stacks": stacks,
+                             **({"painted": self.paints.between(self._last, now)} if self.paints else {}),
+                             **({"opened": self.opens.between(self._last, now)} if self.opens else {})})
         self._sched = sched
         self._last = now
         if self.on_tick is not None:
@@ -268,6 +362,14 @@ def main() -> int:
     p.add_argument("--py-spy", action="store_true", dest="py_spy",
                    help="diagnose: native stacks of the GUI thread in gaps over 50 ms (bench/stall_dump.py; "
                         "the dumps pause the process, so the gap lengths of such a run are not the figures)")
+    p.add_argument("--kernel", action="store_true",
+                   help="diagnose: in gaps over 50 ms, sample the GUI process's threads from /proc every 5 ms "
+                        "(state, wait channel, system call, kernel stack; pauses nothing)")
+    p.add_argument("--paints", action="store_true",
+                   help="diagnose: note every paint / update / layout request, and list those inside each gap "
+                        "over 50 ms (an application-wide event filter: a Python call per event)")
+    p.add_argument("--opens", action="store_true",
+                   help="diagnose: list the files the GUI thread opens from Python inside each gap over 50 ms")
     args = p.parse_args()
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -304,7 +406,9 @@ def main() -> int:
 
     rec = Recorder()
     rec.watch = StackWatch(rec) if args.stacks else None
-    spy = start_stall_dump(rec, home) if args.py_spy else None
+    rec.paints = PaintLog(app) if args.paints else None
+    rec.opens = OpenLog() if args.opens else None
+    spy = start_stall_dump(rec, home, kernel=args.kernel) if (args.py_spy or args.kernel) else None
     rec.context = lambda: (f"retrain stage={retrain._stage or '-'} busy={retrain.busy()}; "
                            f"query loader={'running' if query._loader is not None else '-'}")
     rec.start()
@@ -466,7 +570,7 @@ def main() -> int:
     r = result["gui_thread_gaps"]["retrain"]
     result["retrain_panel_slots_over_5ms"] = slow_slots
     if spy is not None:
-        result["py_spy_dumps"] = spy.collect(rec)
+        result["kernel_samples" if args.kernel else "py_spy_dumps"] = spy.collect(rec)
     result["summary"] = {
         "retrain_max_gap_ms": r.get("max_gap_ms"), "retrain_p99_gap_ms": r.get("p99_gap_ms"),
         "retrain_max_gap_without_queries_ms": r.get("without_queries", r).get("max_gap_ms"),

@@ -87,6 +87,33 @@ def pooled(kinds_per_fold: list[dict]) -> dict:
     return out
 
 
+def recalibrate(npz: Path) -> dict:
+    """The pooled thresholds table again from a run's saved scores, with the calibration code as
+    it is now: the same models and questions, seconds instead of a run (--recalibrate)."""
+    from desktop_app.core.calibration import Scored, calibrate, outcome
+
+    arrays = np.load(npz)
+    fields = ("s1", "margin", "correct", "top3", "none")
+    seen = list(dict.fromkeys(tuple(k.split("|")[:3]) for k in arrays.files))
+    names, kinds = list(dict.fromkeys(k[0] for k in seen)), list(dict.fromkeys(k[2] for k in seen))
+    keys = sorted(seen, key=lambda k: (names.index(k[0]), kinds.index(k[2]), int(k[1])))  # the run's order
+    out: dict = {}
+    for name, fold, kind in keys:
+        def scored(which):
+            return Scored(*(arrays[f"{name}|{fold}|{kind}|{which}|{f}"] for f in fields))
+        measured = scored("measured")
+        t = calibrate(scored("calibrating"))
+        o = outcome(measured, t["answer"], t.get("margin", 0.0))
+        n_none = int(measured.none.sum())
+        out.setdefault(name, {}).setdefault(kind, []).append({
+            "test_answered": o["answered"], "test_right": o["right"], "n_test": int((~measured.none).sum()),
+            "test_coverage": o["coverage"], "none_answered": o["none_answered"], "n_none_test": n_none,
+            "test_precision": round(o["precision"], 4), "target_met_on_calibration": not t.get("note")})
+    return {name: {"thresholds_pooled": pooled([{kind: rows[k] for kind, rows in kinds.items()}
+                                                for k in range(len(next(iter(kinds.values()))))])}
+            for name, kinds in out.items()}
+
+
 def run_dataset(name: str, data: dict, loss: str, base, prefix, arrays: dict) -> dict:
     from desktop_app.core.config import TrainConfig
     from desktop_app.core.training import split_snapshot, train
@@ -163,8 +190,12 @@ def report(results: dict) -> str:
         for rule in RULES:
             lines.append(f"| {name} | {rule} | {100 * t['added'][rule]:.1f} / {100 * u['added'][rule]:.1f} | "
                          f"{100 * t['trained'][rule]:.1f} / {100 * u['trained'][rule]:.1f} |")
-    lines += ["", "| dataset | none questions | precision answered, four folds pooled | in-scope answered | "
-              "none answered | per fold |", "|---|---|---|---|---|---|"]
+    return "\n".join(lines + ["", thresholds_table(results)])
+
+
+def thresholds_table(results: dict) -> str:
+    lines = ["| dataset | none questions | precision answered, four folds pooled | in-scope answered | "
+             "none answered | per fold |", "|---|---|---|---|---|---|"]
     for name, r in results.items():
         for kind, k in r["thresholds_pooled"].items():
             folds = " / ".join(f"{100 * x:.1f}" for x in k["per_fold_precision"])
@@ -178,7 +209,13 @@ def main() -> int:
     p.add_argument("--datasets", default="smp,dialogflow,banking")
     p.add_argument("--loss", default="arcface")
     p.add_argument("--json", default=str(OUT / "open_set.json"))
+    p.add_argument("--recalibrate", metavar="NPZ",
+                   help="only recompute the pooled thresholds from a run's saved scores "
+                        "(bench/out/open_set_scored.npz) with the current calibration")
     args = p.parse_args()
+    if args.recalibrate:
+        print(thresholds_table(recalibrate(Path(args.recalibrate))))
+        return 0
 
     from desktop_app.core.encoders import DEFAULT_BASE_MODEL, input_prefix, resolve_base_model
 

@@ -23,7 +23,7 @@ from .widgets.import_dialog import ImportDialog, export_shop
 from .widgets.query_panel import QueryPanel
 from .widgets.question_form import QuestionForm
 from .widgets.question_list import QuestionList
-from .widgets.retrain_panel import RetrainPanel, preload_pyqtgraph
+from .widgets.retrain_panel import RetrainPanel, preload_plot_and_retrain
 from .widgets.review_dialog import ReviewDialog
 from .widgets.shop_bar import ShopBar
 from .widgets.similar_table import SimilarTable
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         # The retrain plot's pyqtgraph import (~0.5 s) runs in a thread once the window is up, so
         # Retrain does not wait for it on the GUI thread; not sooner, to leave the first paint alone.
-        QTimer.singleShot(PRELOAD_DELAY_MS, preload_pyqtgraph)
+        QTimer.singleShot(PRELOAD_DELAY_MS, preload_plot_and_retrain)
 
     def closeEvent(self, event) -> None:
         if self.retrain_panel.busy() and not confirm(self, self.tr("Retrain running"), self.tr(

@@ -6,6 +6,7 @@ Retrains run for real: in a RetrainWorker thread that drives a spawned child pro
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 import pytest
@@ -145,6 +146,65 @@ def test_eta_after_training_follows_the_last_runs_timeline(qtbot, store, tiny_sh
     panel._save_post_plan(timeline)
     QSettings().setValue(f"retrain/post_train/{tiny_shop.id}", "not json")  # a damaged value
     assert panel._load_post_plan() == timeline  # falls back to the newest of any shop
+
+
+def test_progress_bar_repaints_with_the_next_frame_not_inside_the_update(qtbot, store, tiny_shop):
+    """QProgressBar.setValue paints at once; the panel defers that paint to the next frame, so a
+    progress update never paints in the middle of a timer slot (bench/gui_stall.py)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    panel = _panel(qtbot, RetrainPanel, store)
+    panel.set_shop(tiny_shop.id)
+    panel.progress.setVisible(True)
+    qtbot.waitExposed(panel)
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt API
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    panel.progress.installEventFilter(paints)
+    qtbot.wait(50)
+    before = paints.count
+    panel._set_fraction(0.5)
+    assert panel.progress.value() == 500 and paints.count == before  # not painted inside the call
+    qtbot.waitUntil(lambda: paints.count > before, timeout=2000)  # but with the next frame
+    panel._set_fraction(0.4)  # never goes back
+    assert panel.progress.value() == 500
+
+
+def test_the_plot_is_built_while_idle_and_shown_by_a_retrain(qtbot, store, tiny_shop):
+    """Building and first painting the pyqtgraph plot at the Retrain click held the window for
+    90-230 ms; the panel does it beforehand, once the background imports are done (shown or not),
+    without the context menus."""
+    from desktop_app.gui.widgets import retrain_panel as rp
+
+    pytest.importorskip("pyqtgraph")
+    hidden = RetrainPanel(store)
+    qtbot.addWidget(hidden)
+    rp.preload_plot_and_retrain()
+    assert rp._preloaded.wait(60) and "desktop_app.core.pipeline" in sys.modules
+    qtbot.waitUntil(lambda: bool(hidden._plot), timeout=5000)  # built while the panel was never shown
+    assert not hidden._warm_timer.isActive()
+    panel = _panel(qtbot, RetrainPanel, store)
+    panel.set_shop(tiny_shop.id)
+    qtbot.waitUntil(lambda: bool(panel._plot), timeout=5000)
+    plot = panel._plot
+    assert plot["widget"].isVisible() and not panel.plot_hint.isVisible()
+    assert plot["item"].getViewBox().menu is None and plot["vb2"].menu is None
+    assert panel._ensure_plot() is plot  # built once
+    # Starting and ending a run show and hide the progress bar and the result card: the plot
+    # keeps its size (a resize repaints its axes from scratch).
+    qtbot.wait(20)
+    size = plot["widget"].size()
+    panel.progress.setVisible(True)
+    panel.result_card.setVisible(True)
+    qtbot.wait(20)
+    assert plot["widget"].size() == size
 
 
 def test_cancel_leaves_previous_version_active(qtbot, store, tiny_shop, untuned):

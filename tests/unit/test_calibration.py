@@ -27,7 +27,7 @@ def test_decide_uses_score_margin_and_suggest():
 
 def test_separable_scores_give_a_threshold_between_them():
     rng = np.random.default_rng(0)
-    s = scored([(x, 0.1) for x in rng.uniform(0.90, 1.0, 200)], [(x, 0.02) for x in rng.uniform(0.6, 0.85, 100)])
+    s = scored([(x, 0.1) for x in rng.uniform(0.90, 1.0, 200)], [(x, 0.1) for x in rng.uniform(0.6, 0.85, 100)])
     t = calibrate(s)
     assert 0.85 < t["answer"] <= 0.90 + 1e-9
     assert t["precision"] >= 0.95 and t["coverage"] == pytest.approx(1.0) and t["note"] == ""
@@ -102,3 +102,17 @@ def test_too_few_to_prove_the_target_answers_only_the_floor():
     many = Scored(np.tile(s1, 10), np.full(300, 0.1), np.tile(correct, 10), np.ones(300, bool), np.zeros(300, bool))
     t = calibrate(many)
     assert t["coverage"] > 0.7 and "most confident" not in t["note"]
+
+
+def test_toss_ups_between_two_standard_questions_are_never_answered_outright():
+    """Held-out questions that all lead the second standard question by 0.01: no threshold on the
+    score answers them, whatever their precision; the note says why, and nothing crashes."""
+    s = scored([(0.95, 0.01)] * 60, [(0.5, 0.2)] * 20)
+    t = calibrate(s)
+    assert t["margin"] >= 0.03 and t["coverage"] == 0.0
+    assert "lead the second standard question" in t["note"]
+    assert decide(0.95, 0.94, t) != "answer"
+    # Most lead clearly, a few are toss-ups: those are left out, the rest answered.
+    s = scored([(0.95, 0.1)] * 90 + [(0.95, 0.01)] * 10, [(0.5, 0.2)] * 20)
+    t = calibrate(s)
+    assert t["coverage"] == pytest.approx(0.9) and t["note"] == ""

@@ -63,14 +63,16 @@ QPlainTextEdit#log { font-family: monospace; font-size: 11px; color: #4e5969; ba
 
 
 _preload_started = False
+_preloaded = threading.Event()  # the background imports are done (or failed)
 
 
-def preload_pyqtgraph() -> None:
-    """Import pyqtgraph in a background thread (about 0.5 s of imports, kept off the GUI thread;
-    Python switches threads every few ms, so the window stays responsive meanwhile), then take
-    the start-up objects out of the cyclic collector's walks (gc.freeze)."""
+def preload_plot_and_retrain() -> None:
+    """Import pyqtgraph and the retrain's own modules in a background thread (about 0.5 s of
+    imports, kept off the GUI thread; Python switches threads every few ms, so the window stays
+    responsive meanwhile), then take the start-up objects out of the cyclic collector's walks
+    (gc.freeze)."""
     global _preload_started
-    if _preload_started or "pyqtgraph" in sys.modules:
+    if _preload_started:
         return
     _preload_started = True
     # The Qt bindings pyqtgraph loads are imported here, on the GUI thread (6 ms), so the thread
@@ -86,12 +88,19 @@ def preload_pyqtgraph() -> None:
             import pyqtgraph  # noqa: F401
         except Exception:  # the plot is optional: _ensure_plot reports it when needed
             log.warning("pyqtgraph could not be imported", exc_info=True)
+        try:
+            # The retrain worker imports these when Retrain is clicked; there, with a collection
+            # of the cyclic collector in the middle, they held the GIL (and the window) 250 ms.
+            from ...core import pipeline, prepare  # noqa: F401
+        except Exception:  # the worker will report it
+            log.warning("the retrain's modules could not be imported", exc_info=True)
         finally:
             # Python's full collection walks every tracked object with all threads stopped: 52 ms
             # of CPU with the window up (81,000 objects), far more on a busy machine, in the middle
             # of a retrain. What exists now (modules, Qt wrappers) lives as long as the window, so
             # it leaves the collector's care; later collections only walk what came after.
             gc.freeze()
+            _preloaded.set()
 
     threading.Thread(target=run, name="preload-pyqtgraph", daemon=True).start()
 
@@ -166,6 +175,13 @@ class RetrainPanel(QWidget):
         self._refresh_timer = QTimer(self)  # the "edits since training" line follows the editor
         self._refresh_timer.setInterval(3000)
         self._refresh_timer.timeout.connect(self.refresh)
+        # Once the background imports are done, the plot is built and the panel painted once
+        # off screen, while idle: done at the Retrain click (which also shows this tab for the
+        # first time), that held the window for 90-230 ms.
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setInterval(500)
+        self._warm_timer.timeout.connect(self._warm_up)
+        self._warm_timer.start()
         self._set_running(False)
         self.refresh()
 
@@ -302,6 +318,13 @@ class RetrainPanel(QWidget):
             self.result_numbers[key] = value
         self.result_card.setVisible(False)
         root.addWidget(self.result_card)
+        # What a retrain shows and hides keeps its place: the plot is never resized by a retrain
+        # starting or ending, since a resize repaints its axes from scratch (tens of ms, more on a
+        # machine busy with training).
+        for widget in (self.progress, self.percent_label, self.cancel_button, self.result_card):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
 
         self.log_toggle = QToolButton()
         self.log_toggle.setText(self.tr("Details"))
@@ -323,7 +346,23 @@ class RetrainPanel(QWidget):
         self.log_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
     # ------------------------------------------------------------------ plot (pyqtgraph, lazily)
+    def _warm_up(self) -> None:
+        if not _preloaded.is_set() or self.busy():
+            return
+        self._warm_timer.stop()
+        if self._plot is None and self._ensure_plot() is not None and not self.isVisible():
+            self.grab()  # polish, lay out and paint everything once, into a pixmap
+
     def _ensure_plot(self):
+        """The plot, built if need be and shown in place of its hint; None without pyqtgraph."""
+        plot = self._build_plot()
+        if plot and not plot["widget"].isVisibleTo(self):
+            self.plot_hint.setVisible(False)
+            plot["widget"].setVisible(True)
+        return plot
+
+    def _build_plot(self):
+        """Build the plot, hidden until a retrain shows it (None without pyqtgraph)."""
         if self._plot is not None:
             return self._plot or None
         try:
@@ -334,10 +373,11 @@ class RetrainPanel(QWidget):
             return None
 
         pg.setConfigOptions(antialias=True, background="w", foreground="#646a73")
-        widget = pg.PlotWidget()
+        # No context menus: each ViewBox's menu is a tree of widgets (range fields, check boxes)
+        # that took half of the plot's construction time, and the plot is not interactive anyway.
+        widget = pg.PlotWidget(enableMenu=False)
         widget.setMinimumHeight(180)
         item = widget.getPlotItem()
-        item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", self.tr("training step"))
         item.setLabel("left", self.tr("loss"), color="#1677ff")
         item.showAxis("right")
@@ -348,7 +388,7 @@ class RetrainPanel(QWidget):
         legend = item.addLegend(offset=(-10, 10), labelTextColor="#4e5969")
         loss_curve = item.plot([], [], pen=pg.mkPen("#1677ff", width=2), name=self.tr("loss"))
         # The accuracy lives in its own ViewBox on the right axis, x-linked to the loss view.
-        vb2 = pg.ViewBox()
+        vb2 = pg.ViewBox(enableMenu=False)
         vb2.setMouseEnabled(x=False, y=False)
         item.scene().addItem(vb2)
         item.getAxis("right").linkToView(vb2)
@@ -370,15 +410,15 @@ class RetrainPanel(QWidget):
         item.getViewBox().sigResized.connect(sync)
         # Painting the axes (with their grid lines and tick labels) was most of the GUI thread's
         # time in a retrain: 30-130 ms a frame when the machine is busy, once per redraw, since
-        # the grid spans the curves. The axes are cached as pixmaps and the ranges are set by hand
-        # (x: every step of the run, y: up to the highest loss), so a new point redraws the curve
-        # and the axes only when a range grows.
+        # the grid spans the curves. There is no grid now (it doubled an axis repaint), the axes
+        # are cached as pixmaps and the ranges are set by hand (x: every step of the run, y: up to
+        # the highest loss), so a new point redraws the curve and the axes only when a range grows.
         item.getViewBox().disableAutoRange()
         for side in ("left", "bottom", "right"):
             item.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._plot = {"widget": widget, "item": item, "loss": loss_curve, "val": val_curve, "vb2": vb2,
                       "before": before_line, "sync": sync, "range": None}
-        self.plot_hint.setVisible(False)
+        widget.setVisible(False)
         self._plot_layout.addWidget(widget)
         sync()
         return self._plot
@@ -698,7 +738,14 @@ class RetrainPanel(QWidget):
 
     def _set_fraction(self, fraction: float) -> None:
         self._fraction = max(self._fraction, min(1.0, fraction))  # never goes back
-        self.progress.setValue(int(1000 * self._fraction))
+        value = int(1000 * self._fraction)
+        if value != self.progress.value():
+            # QProgressBar.setValue repaints at once (a synchronous paint in the middle of the
+            # timer slot, up to 31 ms on a busy machine); with updates off for the call, the new
+            # value is painted with the next frame instead (setUpdatesEnabled(True) posts an update).
+            self.progress.setUpdatesEnabled(False)
+            self.progress.setValue(value)
+            self.progress.setUpdatesEnabled(True)
         self.percent_label.setText(f"{int(100 * self._fraction)}%")
 
     def _on_metric(self, name: str, value: float, step: int) -> None:
@@ -836,7 +883,7 @@ class RetrainPanel(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        preload_pyqtgraph()  # ready by the time Retrain is clicked
+        preload_plot_and_retrain()  # ready by the time Retrain is clicked
         self._refresh_timer.start()
         self.refresh()
 
