@@ -112,10 +112,10 @@ class StackWatch:
         return list(dict.fromkeys(st for t, st in self.samples if t_from <= t <= t_to))
 
 
-def time_slots(obj, rec: "Recorder", names) -> list[dict]:
+def time_slots(obj, rec: "Recorder", names, slow: list[dict] | None = None) -> list[dict]:
     """Wraps obj's methods (before signals are connected to them): each call over 5 ms is listed
     with its stage, so a long gap can be pinned on the handler that ran in it (or on none)."""
-    slow: list[dict] = []
+    slow = [] if slow is None else slow
 
     def wrap(name, fn):
         def timed(*args, **kwargs):
@@ -496,7 +496,11 @@ def main() -> int:
     retrain.retrain_failed.connect(lambda m: done.update(error=m))
     retrain.retrain_cancelled.connect(lambda: done.update(error="cancelled"))
     slow_slots = time_slots(retrain, rec, ("_on_stage", "_on_progress", "_on_metric", "_on_log", "_tick",
-                                           "_on_finished"))
+                                           "_on_finished", "refresh", "_show_result_card", "_set_running",
+                                           "_save_post_plan", "_redraw_plot", "_set_fraction"))
+    # What the end of a retrain calls in the rest of the window (model_changed -> reload, status).
+    time_slots(query, rec, ("reload_model",), slow_slots)
+    time_slots(window, rec, ("refresh_status",), slow_slots)
     retrain._ticker.timeout.disconnect()  # connected when the panel was built: to the timed one now
     retrain._ticker.timeout.connect(retrain._tick)
     t_start = time.perf_counter()

@@ -13,7 +13,6 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
 
 from desktop_app.core.matcher import Matcher  # noqa: E402
@@ -93,8 +92,10 @@ def test_retrain_runs_in_worker_keeps_event_loop_turning_then_query_panel_answer
     assert losses and retrain._loss  # the plot received the per-step loss
     assert retrain.result_card.isVisible() and retrain.progress.value() == 1000 and not retrain.busy()
     # The run's timeline after training is kept for the next run's ETA, per shop and as the newest.
-    plan = json.loads(QSettings().value(f"retrain/post_train/{tiny_shop.id}"))
-    assert plan == json.loads(QSettings().value("retrain/post_train/last"))
+    qtbot.waitUntil(lambda: retrain._timeline_path().exists(), timeout=5000)  # written by a thread
+    saved = json.loads(retrain._timeline_path().read_text(encoding="utf-8"))
+    plan = saved["shops"][str(tiny_shop.id)]
+    assert plan == saved["last"]
     assert plan["total"] > 0 and plan["offsets"]["export#1"] >= 0
     assert plan["offsets"]["export#1"] <= plan["offsets"]["index#1"] <= plan["total"]
     # The GUI thread kept turning during the whole retrain: a 10 ms timer ticked throughout.
@@ -143,9 +144,17 @@ def test_eta_after_training_follows_the_last_runs_timeline(qtbot, store, tiny_sh
     timeline = panel._post_timeline(t + 80)
     assert timeline == {"total": 58.0, "offsets": {"export#1": 0.0, "quantize#1": 18.0, "quantize#2": 33.0,
                                                    "index#1": 38.0, "evaluate#1": 39.0}}
-    panel._save_post_plan(timeline)
-    QSettings().setValue(f"retrain/post_train/{tiny_shop.id}", "not json")  # a damaged value
+    panel._save_post_plan(timeline).join(10)  # written off the GUI thread
+    assert panel._load_post_plan() == timeline
+    path = panel._timeline_path()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["shops"][str(tiny_shop.id)] = "not a plan"  # a damaged entry
+    path.write_text(json.dumps(data), encoding="utf-8")
     assert panel._load_post_plan() == timeline  # falls back to the newest of any shop
+    path.write_text("{broken", encoding="utf-8")
+    assert panel._load_post_plan() is None  # only an estimate: the default then
+    panel._save_post_plan(timeline).join(10)  # and a damaged file is replaced, not a crash
+    assert panel._load_post_plan() == timeline
 
 
 def test_progress_bar_repaints_with_the_next_frame_not_inside_the_update(qtbot, store, tiny_shop):

@@ -11,11 +11,13 @@ import gc
 import json
 import logging
 import math
+import os
 import sys
 import threading
 import time
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QGraphicsItem, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
@@ -41,7 +43,9 @@ PRE_TRAIN_FRACTION = {"": 0.01, "rebuild base model": 0.02, "download base model
 # demo shop, e5-small, 2 cores: 51-60 s. The panel remembers the last run's timeline (per shop,
 # and the newest of any shop) and uses it from then on; this is the guess before any run.
 POST_TRAIN_DEFAULT_S = 60.0
-POST_TRAIN_KEY = "retrain/post_train"
+# The last run's timeline after training, per shop and the newest of any shop: a small JSON file in
+# the data directory, written with Python's file calls (which let go of the GIL), not QSettings.
+TIMELINE_FILE = "retrain_timeline.json"
 PLOT_REFRESH_MS = 200
 
 PANEL_STYLE = """
@@ -706,23 +710,53 @@ class RetrainPanel(QWidget):
                    if started >= self._train_end}
         return {"total": round(end - self._train_end, 2), "offsets": offsets}
 
+    def _timeline_path(self) -> Path:
+        return Path(self.store.home) / TIMELINE_FILE
+
     def _load_post_plan(self) -> dict | None:
-        settings = QSettings()
-        for key in (f"{POST_TRAIN_KEY}/{self.shop_id}", f"{POST_TRAIN_KEY}/last"):
+        """This shop's last timeline, else the newest of any shop; None when there is none (or the
+        file is damaged: it is only an estimate)."""
+        try:
+            data = json.loads(self._timeline_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        shops = data.get("shops") if isinstance(data.get("shops"), dict) else {}
+        for plan in (shops.get(str(self.shop_id)), data.get("last")):
             try:
-                plan = json.loads(str(settings.value(key, "") or ""))
-            except ValueError:
+                if isinstance(plan, dict) and float(plan.get("total") or 0) > 0:
+                    return plan
+            except (TypeError, ValueError):
                 continue
-            if isinstance(plan, dict) and float(plan.get("total") or 0) > 0:
-                return plan
         return None
 
-    def _save_post_plan(self, plan: dict | None) -> None:
-        if plan:
-            settings = QSettings()
-            text = json.dumps(plan)
-            settings.setValue(f"{POST_TRAIN_KEY}/{self.shop_id}", text)
-            settings.setValue(f"{POST_TRAIN_KEY}/last", text)
+    def _save_post_plan(self, plan: dict | None) -> threading.Thread | None:
+        """Remember this run's timeline for the next ETA, from a thread of its own. It was written
+        with QSettings on the GUI thread, whose file write ends in an fdatasync that waited up to
+        300 ms for what the training child was flushing; QSettings from a thread did not help, since
+        PySide6 keeps the GIL through the C++ call (the GUI thread waited 333 ms for it)."""
+        if not plan:
+            return None
+        path, shop = self._timeline_path(), str(self.shop_id)
+
+        def write():
+            try:
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    data = {}
+                shops = data.get("shops") if isinstance(data, dict) and isinstance(data.get("shops"), dict) else {}
+                shops[shop] = plan
+                tmp = path.with_name(path.name + ".tmp")
+                tmp.write_text(json.dumps({"last": plan, "shops": shops}), encoding="utf-8")
+                os.replace(tmp, path)  # whole or not at all
+            except OSError:
+                log.warning("could not save the retrain timeline", exc_info=True)
+
+        thread = threading.Thread(target=write, name="save-retrain-timeline")  # not daemon: finishes at exit
+        thread.start()
+        return thread
 
     def _update_progress(self) -> None:
         if not self.busy():
