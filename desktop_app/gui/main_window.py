@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
+        self._counted_shop = None  # the shop whose question counts the status bar shows
         self.stats_label = QLabel()
         self.badge = QLabel(objectName="badge")
         self.badge.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -306,7 +307,10 @@ class MainWindow(QMainWindow):
 
     def _model_changed(self) -> None:
         self.query_panel.reload_model()
-        self.refresh_status()
+        # A new model changes no question: only the model's state is read again. Counting the
+        # pending similar questions scans pages that nothing had read for minutes; at a retrain's
+        # end that waited 168 ms on the disk, behind the training child's files being flushed.
+        self.refresh_status(recount=False)
 
     # -- menu commands ------------------------------------------------------------------------------------
     def import_file(self, path=None) -> ImportDialog | None:
@@ -399,20 +403,23 @@ class MainWindow(QMainWindow):
             "<p>Everything runs on this computer; no question leaves it.</p>").format(version=__version__))
 
     # -- status bar ------------------------------------------------------------------------------------------
-    def refresh_status(self) -> None:
-        """Counts and the "model out of date" badge: edits since the active model was trained."""
+    def refresh_status(self, recount: bool = True) -> None:
+        """Counts and the "model out of date" badge: edits since the active model was trained.
+        recount=False keeps the question counts (nothing but the model changed)."""
         shop_id = self.shop_id()
         if shop_id is None:
             self.stats_label.clear()
             self.pending_label.hide()
             self.badge.hide()
             return
-        records = self.questions.model.records()
-        pending = self.store.count_similars(shop_id, status="pending")
-        self.pending_label.setText(self.tr("{n} to review").format(n=pending))
-        self.pending_label.setVisible(pending > 0)
-        self.stats_label.setText(self.tr("{sq} standard questions · {sim} similar questions").format(
-            sq=len(records), sim=sum(r.similar_count for r in records)))
+        if recount or self._counted_shop != shop_id:
+            self._counted_shop = shop_id
+            records = self.questions.model.records()
+            pending = self.store.count_similars(shop_id, status="pending")
+            self.pending_label.setText(self.tr("{n} to review").format(n=pending))
+            self.pending_label.setVisible(pending > 0)
+            self.stats_label.setText(self.tr("{sq} standard questions · {sim} similar questions").format(
+                sq=len(records), sim=sum(r.similar_count for r in records)))
         shop = self.store.shop(shop_id)
         active = self.store.active_version(shop_id)
         edits = shop.revision - active.data_revision if active else 0

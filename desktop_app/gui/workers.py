@@ -176,7 +176,15 @@ class RetrainWorker(JobWorker):
         store = Store(Path(self.home))
         try:
             config = self.config if self.config is not None else shop_train_config(store, self.shop_id)
-            return retrain_in_subprocess(store, self.shop_id, config, reporter)
+            result = retrain_in_subprocess(store, self.shop_id, config, reporter)
+            # Read what the window reads at the end, here first: at that moment the disk is busy
+            # flushing the training child's files, and a read of a page not in memory waited up
+            # to 170 ms. This thread waits for it with the GIL let go; the GUI thread's reads of
+            # the same pages then find them in memory.
+            store.shop(self.shop_id)
+            store.active_version(self.shop_id)
+            store.count_similars(self.shop_id, status="pending")
+            return result
         finally:
             store.close()
 

@@ -178,7 +178,7 @@ class RetrainPanel(QWidget):
         self._ticker.timeout.connect(self._tick)
         self._refresh_timer = QTimer(self)  # the "edits since training" line follows the editor
         self._refresh_timer.setInterval(3000)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer)
         # Once the background imports are done, the plot is built and the panel painted once
         # off screen, while idle: done at the Retrain click (which also shows this tab for the
         # first time), that held the window for 90-230 ms.
@@ -350,6 +350,13 @@ class RetrainPanel(QWidget):
         self.log_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
     # ------------------------------------------------------------------ plot (pyqtgraph, lazily)
+    def _on_refresh_timer(self) -> None:
+        # Not while a retrain runs: the active model does not change until it ends (then the
+        # panel refreshes), and these store reads on the GUI thread waited up to 64 ms on a disk
+        # busy with the training child's exports.
+        if not self.busy():
+            self.refresh()
+
     def _warm_up(self) -> None:
         if not _preloaded.is_set() or self.busy():
             return
