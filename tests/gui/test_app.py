@@ -79,6 +79,12 @@ def test_the_app_loads_pyside6_classes_eagerly(tmp_path):
     assert proc.stdout.split() == ["True", "True"]
 
 
+def test_the_tests_run_with_pyside6_eager_like_the_app():
+    import PySide6.QtWidgets as w
+
+    assert "QListView" in vars(w) and len(vars(w)) > 100
+
+
 def test_language_switch_rebuilds_the_window_in_place(store, qtbot):
     from desktop_app.gui.app import Shell
 
