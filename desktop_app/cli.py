@@ -256,6 +256,8 @@ def cmd_query(args) -> int:
         _print_json(result.to_dict())
         return 0
     print(f"{result.decision}  ({result.latency_ms:.1f} ms, model v{result.model_version})")
+    if result.twin:
+        print("  the top two hold the same similar question: suggested, not answered (see `standardq doctor`)")
     for m in result.matches:
         print(f"  {m.score:.3f}  {m.standard_question}  [{m.category}]")
     return 0

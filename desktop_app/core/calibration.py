@@ -2,7 +2,8 @@
 
 A query's top-1 score s1 and the margin s1 - s2 to the second standard question decide:
 
-- answer:   s1 >= answer and s1 - s2 >= margin (confident, and not a toss-up between two);
+- answer:   s1 >= answer and s1 - s2 >= margin (confident, and not a toss-up between two), and
+            the top two are not twins (twins.py: they share an entry text);
 - suggest:  s1 >= suggest (probably one of the top few: an agent confirms);
 - no_match: otherwise.
 
@@ -47,45 +48,57 @@ CONFIDENCE_Z = 1.2816  # one-sided 90%
 @dataclass
 class Scored:
     """Held-out questions scored by a model: per question the top-1 score, the margin to the
-    second, whether top-1 is right and whether the right one is in the top 3 (False for none)."""
+    second, whether top-1 is right and whether the right one is in the top 3 (False for none);
+    `twin`: whether the top two are twin standard questions (twins.py), never answered outright."""
 
     s1: np.ndarray
     margin: np.ndarray
     correct: np.ndarray
     top3: np.ndarray
     none: np.ndarray  # True for a question that must match nothing
+    twin: np.ndarray | None = None  # None: no twins
+
+    def __post_init__(self) -> None:
+        if self.twin is None:
+            self.twin = np.zeros(len(self.s1), dtype=bool)
 
     @classmethod
     def concat(cls, *parts: "Scored") -> "Scored":
         return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                     ("s1", "margin", "correct", "top3", "none")))
+                     ("s1", "margin", "correct", "top3", "none", "twin")))
 
     def __len__(self) -> int:
         return len(self.s1)
 
 
-def decide(s1: float | None, s2: float | None, thresholds: dict) -> str:
-    """The decision for one query (s2 None: there is no second standard question)."""
+def decide(s1: float | None, s2: float | None, thresholds: dict, twin: bool = False) -> str:
+    """The decision for one query (s2 None: there is no second standard question; `twin`: the top
+    two are twin standard questions, so the lead between them means nothing)."""
     if s1 is None:
         return "no_match"
     gap = s1 - s2 if s2 is not None else 1.0
-    if s1 >= thresholds.get("answer", 0.9) and gap >= thresholds.get("margin", 0.0):
+    if s1 >= thresholds.get("answer", 0.9) and gap >= thresholds.get("margin", 0.0) and not twin:
         return "answer"
     if s1 >= thresholds.get("suggest", 0.8):
         return "suggest"
     return "no_match"
 
 
+def answered(scored: Scored, answer: float, margin: float) -> np.ndarray:
+    """Which questions these thresholds answer outright (decide's "answer")."""
+    return (scored.s1 >= answer) & (scored.margin >= margin) & ~scored.twin
+
+
 def outcome(scored: Scored, answer: float, margin: float) -> dict:
     """Precision of the answered questions, coverage of the in-scope ones, none questions answered."""
-    answered = (scored.s1 >= answer) & (scored.margin >= margin)
+    mask = answered(scored, answer, margin)
     in_scope = ~scored.none
-    n_answered = int(answered.sum())
-    right = int((answered & scored.correct & in_scope).sum())
+    n_answered = int(mask.sum())
+    right = int((mask & scored.correct & in_scope).sum())
     return {"precision": right / n_answered if n_answered else float("nan"),
-            "coverage": float((answered & in_scope).sum() / max(in_scope.sum(), 1)),
+            "coverage": float((mask & in_scope).sum() / max(in_scope.sum(), 1)),
             "correct_coverage": right / max(int(in_scope.sum()), 1),
-            "none_answered": float((answered & scored.none).sum() / max(scored.none.sum(), 1)),
+            "none_answered": float((mask & scored.none).sum() / max(scored.none.sum(), 1)),
             "answered": n_answered, "right": right}
 
 

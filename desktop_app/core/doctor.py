@@ -3,7 +3,8 @@
 Findings, most serious first:
 
 - problem `duplicate_across`: the same similar question (after normalisation with punctuation
-  removed) under two standard questions: the model is taught that one text means two things;
+  removed) under two standard questions: the model is taught that one text means two things, and
+  queries whose top two they are get suggested, never answered (twins.py);
 - problem `near_duplicate`: nearly the same (cosine >= NEAR_DUPLICATE) under two standard
   questions;
 - warning `far_similar`: a similar question that sits clearly closer (by FAR_GAP in cosine) to
@@ -45,7 +46,8 @@ SEVERITY = {"problem": 0, "warning": 1, "info": 2}
 
 
 MESSAGES = {
-    "duplicate_across": "{texts} belong to {n} standard questions: {standards}",
+    "duplicate_across": "{texts} belong to {n} standard questions: {standards}; queries that match them are "
+                        "suggested, not answered",
     "near_duplicate": "“{a}” (of “{a_standard}”) and “{b}” (of “{b_standard}”) are nearly the same (cosine {cosine:.3f})",
     "far_similar": "“{text}” sits closer to “{other}” than to its own standard question “{own}” (by {gap:.3f})",
     "subcenter_outlier": "“{text}” is far from the main sub-centre of “{own}” (sub-center ArcFace)",

@@ -30,6 +30,7 @@ import numpy as np
 from .calibration import Scored, calibrate, curve, outcome
 from .normalize import normalize_text
 from .reporter import NULL, Reporter
+from .twins import is_twin
 
 NONE_MIN = 20
 HIST_BINS = 40
@@ -132,7 +133,8 @@ def score(queries: np.ndarray, questions: Questions, entries: Entries, rule: str
     for i, exp in enumerate(questions.expected):
         if exp is not None and exp in col:
             ranks[i] = int(np.nonzero(order[i] == col[exp])[0][0])
-    return {"pred": classes[order[:, 0]] if len(mat) else np.zeros(0, int), "s1": s1,
+    second = classes[order[:, 1]] if len(mat) and mat.shape[1] > 1 else np.full(len(mat), -1)
+    return {"pred": classes[order[:, 0]] if len(mat) else np.zeros(0, int), "second": second, "s1": s1,
             "s2": np.where(np.isfinite(s2), s2, -1.0), "rank": ranks, "best_wrong": _best_wrong(mat, questions, col)}
 
 
@@ -147,11 +149,13 @@ def _best_wrong(mat, questions, col) -> np.ndarray:
     return out
 
 
-def as_scored(result: dict, questions: Questions) -> Scored:
+def as_scored(result: dict, questions: Questions, twins: set[frozenset] = frozenset()) -> Scored:
+    """`twins`: the matcher's twin pairs, whose questions are never answered outright."""
     none = np.asarray([e is None for e in questions.expected], dtype=bool)
+    twin = np.asarray([is_twin(twins, int(a), int(b)) for a, b in zip(result["pred"], result["second"])], dtype=bool)
     return Scored(s1=np.asarray(result["s1"], dtype=float), margin=np.asarray(result["s1"] - result["s2"], float),
                   correct=(result["rank"] == 0) & ~none, top3=(result["rank"] >= 0) & (result["rank"] < 3) & ~none,
-                  none=none)
+                  none=none, twin=twin)
 
 
 def metrics(result: dict, questions: Questions) -> dict:
@@ -319,10 +323,11 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
             r_in = score(q_in, in_scope, ents, rule)
             block[rule] = metrics(r_in, in_scope)
             if rule == "best":
-                calib = Scored.concat(as_scored(r_in, in_scope), as_scored(score(q_cal, calib_none, ents, rule),
-                                                                           calib_none))
+                twins = matcher._twins
+                calib = Scored.concat(as_scored(r_in, in_scope, twins),
+                                      as_scored(score(q_cal, calib_none, ents, rule), calib_none, twins))
                 r_rep = score(q_rep, report_none, ents, rule)
-                measured = Scored.concat(as_scored(r_in, in_scope), as_scored(r_rep, report_none))
+                measured = Scored.concat(as_scored(r_in, in_scope, twins), as_scored(r_rep, report_none, twins))
                 thresholds = calibrate(calib)
                 block["thresholds"] = thresholds
                 block["on_report_half"] = outcome(measured, thresholds["answer"], thresholds.get("margin", 0.0))

@@ -129,7 +129,8 @@ ZH_EVAL: dict[str, str] = {
     "held-out top-1 {t1}, top-3 {t3} ({n} questions; Report… has the rest)":
         "留出问题 Top-1 {t1}，Top-3 {t3}（{n} 个问题；详见“报告…”）",
     # ---------------------------------------------------------------- data doctor findings
-    "{texts} belong to {n} standard questions: {standards}": "{texts} 同时属于 {n} 个标准问：{standards}",
+    "{texts} belong to {n} standard questions: {standards}; queries that match them are suggested, not answered":
+        "{texts} 同时属于 {n} 个标准问：{standards}；与之匹配的问题只作建议，不直接回答",
     "“{a}” (of “{a_standard}”) and “{b}” (of “{b_standard}”) are nearly the same (cosine {cosine:.3f})":
         "“{a}”（属于“{a_standard}”）与“{b}”（属于“{b_standard}”）几乎相同（余弦 {cosine:.3f}）",
     "“{text}” sits closer to “{other}” than to its own standard question “{own}” (by {gap:.3f})":

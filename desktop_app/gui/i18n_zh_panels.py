@@ -26,6 +26,8 @@ ZH_PANELS: dict[str, str] = {
     "Confident: reply with the standard answer.": "置信度高：可直接回复标准答案。",
     "Probably one of these: let an agent confirm.": "可能是以下问题之一：请人工确认。",
     "No standard question fits: hand it to an agent.": "没有合适的标准问：转人工处理。",
+    "The top two hold the same similar question (see the data doctor): let an agent pick one.":
+        "前两个标准问含有相同的相似问（见数据诊断）：请人工选择其一。",
     "Standard question": "标准问",
     "Category": "类目",
     "Similarity": "相似度",

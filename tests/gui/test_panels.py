@@ -296,6 +296,23 @@ def test_typing_queries_after_the_debounce_and_reports_latency(qtbot, store, tin
     assert query.match_model.rowCount() == 0 and query.decision_label.property("state") == "idle"
 
 
+def test_query_panel_says_why_twin_standard_questions_are_only_suggested(qtbot, store, tiny_shop, untuned):
+    from desktop_app.core.matcher import set_threshold_override
+
+    invoice = store.find_standard(tiny_shop.id, "怎么开发票")
+    store.add_similar(invoice.id, "运费谁承担？")  # 退货运费谁出 holds 运费谁承担
+    set_threshold_override(store, tiny_shop.id, answer=-1.0, suggest=-1.0, margin=0.0)  # all else answered
+    query = _loaded_query_panel(qtbot, store, tiny_shop.id)
+    with qtbot.waitSignal(query.query_done, timeout=5000) as done:
+        query.query_now("运费谁承担")
+    assert done.args[0].twin and query.decision_label.property("state") == "suggest"
+    assert "same similar question" in query.detail_label.text()
+    with qtbot.waitSignal(query.query_done, timeout=5000) as done:
+        query.query_now("吸力变弱了")
+    assert not done.args[0].twin and query.decision_label.property("state") == "answer"
+    assert "same similar question" not in query.detail_label.text()
+
+
 def test_query_panel_without_shop_or_questions(qtbot, store):
     query = _panel(qtbot, QueryPanel, store)
     query.set_shop(None)

@@ -648,6 +648,9 @@ class QueryPanel(QWidget):
             self.table.selectRow(0)
             top = result.matches[0]
             detail = decision_detail(result.decision)
+            if getattr(result, "twin", False) and result.decision == "suggest":
+                detail = self.tr("The top two hold the same similar question (see the data doctor): "
+                                 "let an agent pick one.")
             if result.decision != "no_match":
                 detail = f"{detail}  →  {top.standard_question}"
             self._show_decision(result.decision, detail)

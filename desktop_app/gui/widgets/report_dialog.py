@@ -402,7 +402,8 @@ class ReportDialog(QDialog):
         """A finding in the UI language, from its facts (the core's English message as a fallback)."""
         a = f.get("args") or {}
         templates = {
-            "duplicate_across": self.tr("{texts} belong to {n} standard questions: {standards}"),
+            "duplicate_across": self.tr("{texts} belong to {n} standard questions: {standards}; queries that "
+                                        "match them are suggested, not answered"),
             "near_duplicate": self.tr("“{a}” (of “{a_standard}”) and “{b}” (of “{b_standard}”) are nearly the same "
                                       "(cosine {cosine:.3f})"),
             "far_similar": self.tr("“{text}” sits closer to “{other}” than to its own standard question “{own}” "
