@@ -22,12 +22,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.losses import DEFAULT_EPOCHS, OUT, Encoder, load, save, scores, snapshot  # noqa: E402
+from bench.losses import DEFAULT_EPOCHS, OUT, Encoder, present, save, scorer, snapshot  # noqa: E402
 from bench.thresholds import other_domain  # noqa: E402
 
 
 def run_dataset(name: str, data: dict, base, prefix) -> dict:
-    from desktop_app.core.calibration import Scored, calibrate, outcome
+    from desktop_app.core.calibration import Scored, answered, calibrate, outcome
     from desktop_app.core.config import TrainConfig
     from desktop_app.core.normalize import normalize_text
     from desktop_app.core.report import calibration_half
@@ -39,35 +39,21 @@ def run_dataset(name: str, data: dict, base, prefix) -> dict:
     try:
         train(part, config, base, prefix, work / "m")
         split = split_snapshot(part, config)
-        encode = Encoder(work / "m", prefix, config.max_length)
+        scored = scorer(Encoder(work / "m", prefix, config.max_length), part, split, with_top2=True)
         names = [c["name"] for c in part["classes"]]
-        entries = encode(split.entry_texts)
-        entry_labels = [names[i] for i in split.entry_labels]
-
-        def scored(texts, truth):
-            mat = scores(encode(texts), entries, entry_labels, names)["best"]
-            order = np.argsort(-mat, axis=1)
-            rows = np.arange(len(mat))
-            s1, s2 = mat[rows, order[:, 0]], mat[rows, order[:, 1]]
-            rank = np.asarray([list(np.asarray(names)[order[i]]).index(t) if t is not None else -1
-                               for i, t in enumerate(truth)])
-            none = np.asarray([t is None for t in truth])
-            sc = Scored(s1, s1 - s2, (rank == 0) & ~none, (rank >= 0) & (rank < 3) & ~none, none)
-            return sc, [(names[a], names[b]) for a, b in order[:, :2]]
-
         other = other_domain(name, data["lang"])
         cal_none = [t for t in other if calibration_half(t)]
         rep_none = [t for t in other if not calibration_half(t)]
-        val, _ = scored(split.val_texts, [names[i] for i in split.val_labels])
+        val = scored(split.val_texts, [names[i] for i in split.val_labels])[0]
         thresholds = calibrate(Scored.concat(val, scored(cal_none, [None] * len(cal_none))[0]))
         test = [(normalize_text(x), c) for x, c in data["test"]]
         in_scope, top2 = scored([x for x, _ in test], [c for _, c in test])
         measured = Scored.concat(in_scope, scored(rep_none, [None] * len(rep_none))[0])
         o = outcome(measured, thresholds["answer"], thresholds["margin"])
-        answered = (in_scope.s1 >= thresholds["answer"]) & (in_scope.margin >= thresholds["margin"])
+        answered_ = answered(in_scope, thresholds["answer"], thresholds["margin"])
         errors = [{"question": test[i][0], "expected": test[i][1], "top1": top2[i][0], "top2": top2[i][1],
                    "score": round(float(in_scope.s1[i]), 4), "lead": round(float(in_scope.margin[i]), 4)}
-                  for i in np.nonzero(answered & ~in_scope.correct)[0]]
+                  for i in np.nonzero(answered_ & ~in_scope.correct)[0]]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {"thresholds": {k: thresholds[k] for k in ("answer", "margin", "note")},
@@ -84,11 +70,7 @@ def main() -> int:
 
     base, prefix = resolve_base_model(DEFAULT_BASE_MODEL).path, input_prefix(DEFAULT_BASE_MODEL)
     results = {}
-    for name in args.datasets.split(","):
-        data = load(name)
-        if data is None:
-            print(f"[{name}] dataset not found: skipped", file=sys.stderr)
-            continue
+    for name, data in present(args.datasets):
         results[name] = r = run_dataset(name, data, base, prefix)
         save(results, args.json)
         print(f"[{name}] thresholds {r['thresholds']}; test {r['test']}")

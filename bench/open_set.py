@@ -39,13 +39,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.losses import DEFAULT_EPOCHS, OUT, Encoder, entries_of, load, save, scores, snapshot  # noqa: E402
+from bench.losses import DEFAULT_EPOCHS, OUT, Encoder, entries_of, present, save, scores, snapshot  # noqa: E402
 from bench.thresholds import calibrate_kinds  # noqa: E402
 
 FOLDS = 4
 # Scoring rules: a class as its best entry (the runtime's), its centroid, the mean of its best
 # three entries, and the mean of best entry and centroid (the last two: candidates, not used).
 RULES = ("best", "centroid", "top3", "blend")
+SCORED_FIELDS = ("s1", "margin", "correct", "top3", "none", "twin")  # calibration.Scored's
+ROW_FIELDS = ("text", "expected", "top1", "top2")  # per measured question, saved with its scores
 
 
 def correct_by_rule(encode, full: dict, rows: list[tuple[str, str]]) -> dict[str, np.ndarray]:
@@ -90,27 +92,37 @@ def pooled(kinds_per_fold: list[dict]) -> dict:
 def recalibrate(npz: Path) -> dict:
     """The pooled thresholds table again from a run's saved scores, with the calibration code as
     it is now: the same models and questions, seconds instead of a run (--recalibrate)."""
-    from desktop_app.core.calibration import Scored, calibrate, outcome
+    from desktop_app.core.calibration import Scored, answered, calibrate, outcome
 
     arrays = np.load(npz)
-    fields = ("s1", "margin", "correct", "top3", "none")
     seen = list(dict.fromkeys(tuple(k.split("|")[:3]) for k in arrays.files))
     names, kinds = list(dict.fromkeys(k[0] for k in seen)), list(dict.fromkeys(k[2] for k in seen))
     keys = sorted(seen, key=lambda k: (names.index(k[0]), kinds.index(k[2]), int(k[1])))  # the run's order
     out: dict = {}
+    errors: dict = {}
     for name, fold, kind in keys:
         def scored(which):
-            return Scored(*(arrays[f"{name}|{fold}|{kind}|{which}|{f}"] for f in fields))
+            return Scored(*(arrays.get(f"{name}|{fold}|{kind}|{which}|{f}") for f in SCORED_FIELDS))  # twin: newer runs
         measured = scored("measured")
         t = calibrate(scored("calibrating"))
         o = outcome(measured, t["answer"], t.get("margin", 0.0))
         n_none = int(measured.none.sum())
+        if f"{name}|{fold}|{kind}|measured|text" in arrays.files:  # runs since the rows were saved
+            rows = zip(*(arrays[f"{name}|{fold}|{kind}|measured|{f}"] for f in ROW_FIELDS))
+            answered_ = answered(measured, t["answer"], t.get("margin", 0.0))
+            for i, (text, expected, first, second) in enumerate(rows):
+                if answered_[i] and not measured.correct[i]:
+                    errors.setdefault(name, {}).setdefault(kind, []).append(
+                        {"fold": int(fold), "question": str(text), "expected": str(expected) or None,
+                         "answered": str(first), "second": str(second), "score": round(float(measured.s1[i]), 4),
+                         "lead": round(float(measured.margin[i]), 4)})
         out.setdefault(name, {}).setdefault(kind, []).append({
             "test_answered": o["answered"], "test_right": o["right"], "n_test": int((~measured.none).sum()),
             "test_coverage": o["coverage"], "none_answered": o["none_answered"], "n_none_test": n_none,
             "test_precision": round(o["precision"], 4), "target_met_on_calibration": not t.get("note")})
     return {name: {"thresholds_pooled": pooled([{kind: rows[k] for kind, rows in kinds.items()}
-                                                for k in range(len(next(iter(kinds.values()))))])}
+                                                for k in range(len(next(iter(kinds.values()))))]),
+                   "answered_wrong": errors.get(name, {})}
             for name, kinds in out.items()}
 
 
@@ -126,7 +138,8 @@ def run_dataset(name: str, data: dict, loss: str, base, prefix, arrays: dict) ->
     row_class = np.asarray([c for _, c in rows])
     config = TrainConfig(loss=loss, epochs=DEFAULT_EPOCHS[name])
     untuned = correct_by_rule(Encoder(base, prefix, config.max_length), full, rows)
-    out = {"classes": len(classes), "test": len(rows), "epochs": config.epochs, "loss": loss, "folds": []}
+    out = {"classes": len(classes), "test": len(rows), "test_left_out": data.get("left_out", 0),
+           "epochs": config.epochs, "loss": loss, "folds": []}
     tuned_added = {rule: np.zeros(len(rows), dtype=bool) for rule in RULES}  # each row is added once
     tuned_trained = {rule: [] for rule in RULES}
     untuned_trained = {rule: [] for rule in RULES}
@@ -146,8 +159,10 @@ def run_dataset(name: str, data: dict, loss: str, base, prefix, arrays: dict) ->
             for kind, r in kinds.items():
                 for which in ("calibrating", "measured"):
                     sc = r.pop(which)
-                    for field in ("s1", "margin", "correct", "top3", "none"):
+                    for field in SCORED_FIELDS:
                         arrays[f"{name}|{k}|{kind}|{which}|{field}"] = getattr(sc, field)
+                for field, column in zip(ROW_FIELDS, zip(*r.pop("measured_rows"))):
+                    arrays[f"{name}|{k}|{kind}|measured|{field}"] = np.asarray(column, dtype=str)
             kinds_per_fold.append(kinds)
             del encoder
             shutil.rmtree(work / "m", ignore_errors=True)
@@ -204,17 +219,33 @@ def thresholds_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def errors_list(results: dict, kind: str = "other domain") -> str:
+    """The answered questions that were wrong, four folds pooled (the saved rows of --recalibrate)."""
+    lines = []
+    for name, r in results.items():
+        wrong = r.get("answered_wrong", {}).get(kind, [])
+        lines.append(f"\n{name}, none = {kind}: {len(wrong)} answered wrong")
+        for e in sorted(wrong, key=lambda e: (e["question"], e["fold"])):
+            lines.append(f"  fold {e['fold']}: {e['question']!r} expected {e['expected']}, answered {e['answered']} "
+                         f"(second {e['second']}), score {e['score']:.3f}, lead {e['lead']:.3f}")
+    return "\n".join(lines)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--datasets", default="smp,dialogflow,banking")
     p.add_argument("--loss", default="arcface")
     p.add_argument("--json", default=str(OUT / "open_set.json"))
+    p.add_argument("--keep-known-test", action="store_true", dest="keep_known",
+                   help="keep the test questions that are word for word training questions (bench.losses.load)")
     p.add_argument("--recalibrate", metavar="NPZ",
                    help="only recompute the pooled thresholds from a run's saved scores "
                         "(bench/out/open_set_scored.npz) with the current calibration")
     args = p.parse_args()
     if args.recalibrate:
-        print(thresholds_table(recalibrate(Path(args.recalibrate))))
+        results = recalibrate(Path(args.recalibrate))
+        print(thresholds_table(results))
+        print(errors_list(results))
         return 0
 
     from desktop_app.core.encoders import DEFAULT_BASE_MODEL, input_prefix, resolve_base_model
@@ -222,11 +253,7 @@ def main() -> int:
     base = resolve_base_model(DEFAULT_BASE_MODEL).path
     prefix = input_prefix(DEFAULT_BASE_MODEL)
     results, arrays, t0 = {}, {}, time.time()
-    for name in args.datasets.split(","):
-        data = load(name)
-        if data is None:
-            print(f"[{name}] dataset not found: skipped", file=sys.stderr)
-            continue
+    for name, data in present(args.datasets, args.keep_known):
         t1 = time.time()
         results[name] = run_dataset(name, data, args.loss, base, prefix, arrays)
         results[name]["seconds"] = round(time.time() - t1, 1)

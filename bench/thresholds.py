@@ -44,7 +44,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.losses import DEFAULT_EPOCHS, OUT, Encoder, load, save, scorer, snapshot  # noqa: E402
+from bench.losses import DEFAULT_EPOCHS, OUT, Encoder, present, save, scorer, snapshot  # noqa: E402
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOT_NONE = {"banking": {"what's the exchange rate for euros?"}}
@@ -81,17 +81,22 @@ def calibrate_kinds(name: str, data: dict, encoder, part: dict, split, held: set
     """Per kind of "none" question: thresholds calibrated on the validation split plus the kind's
     calibrating half, and what they give on the trained classes' test rows plus its measuring
     half. `encoder` was trained on `part` (the classes not in `held`); `held` is not indexed.
-    Each kind also keeps its scored arrays ("calibrating", "measured": calibration.Scored)."""
+    Each kind also keeps its scored arrays ("calibrating", "measured": calibration.Scored) and, per
+    measured question, (text, expected class or "", top-1 class, top-2 class) ("measured_rows")."""
     from desktop_app.core.calibration import Scored, calibrate, outcome
     from desktop_app.core.normalize import normalize_text
     from desktop_app.core.report import calibration_half
 
-    scored = scorer(encoder, part, split)
+    with_top2 = scorer(encoder, part, split, with_top2=True)
+
+    def scored(texts, truth):
+        return with_top2(texts, truth)[0]
+
     names_list = [c["name"] for c in part["classes"]]
     names = set(names_list)
     in_cal = scored(split.val_texts, [names_list[i] for i in split.val_labels])
     test_rows = [(normalize_text(x), c) for x, c in data["test"] if c in names]
-    in_rep = scored([x for x, _ in test_rows], [c for _, c in test_rows])
+    in_rep, in_top2 = with_top2([x for x, _ in test_rows], [c for _, c in test_rows])
     other = other_domain(name, data["lang"])
     none = {
         "held-out intents": ([normalize_text(x) for x, c in data["train"] if c in held],
@@ -104,7 +109,8 @@ def calibrate_kinds(name: str, data: dict, encoder, part: dict, split, held: set
     for kind, (cal, rep) in none.items():
         calibrating = Scored.concat(in_cal, scored(cal, [None] * len(cal)))
         t = calibrate(calibrating)
-        measured = Scored.concat(in_rep, scored(rep, [None] * len(rep)))
+        none_rep, none_top2 = with_top2(rep, [None] * len(rep))
+        measured = Scored.concat(in_rep, none_rep)
         o = outcome(measured, t["answer"], t.get("margin", 0.0))
         out[kind] = {
             "n_val": len(split.val_texts), "n_test": len(test_rows),
@@ -115,7 +121,10 @@ def calibrate_kinds(name: str, data: dict, encoder, part: dict, split, held: set
             "test_answered": int(o["answered"]), "test_right": int(o["right"]),
             "none_answered": round(o["none_answered"], 4),
             "best_possible_coverage_at_95": best_possible(measured, t.get("margin", 0.0)),
-            "calibrating": calibrating, "measured": measured}
+            "calibrating": calibrating, "measured": measured,
+            # per measured question: text, expected class ("" for none), top-1 and top-2 classes
+            "measured_rows": [(x, c, *top) for (x, c), top in zip(test_rows, in_top2)]
+                             + [(x, "", *top) for x, top in zip(rep, none_top2)]}
     return out
 
 
@@ -135,7 +144,7 @@ def run_dataset(name: str, data: dict, base, prefix) -> dict:
     out = {"classes_trained": len(part["classes"]), "n_val": len(split.val_texts),
            "n_test": next(iter(kinds.values()))["n_test"], "train_seconds": round(time.time() - t0, 1), "kinds": {}}
     for kind, k in kinds.items():
-        out["kinds"][kind] = {key: v for key, v in k.items() if key not in ("calibrating", "measured")}
+        out["kinds"][kind] = {key: v for key, v in k.items() if key not in ("calibrating", "measured", "measured_rows")}
         print(f"[{name}] {kind}: {out['kinds'][kind]}", file=sys.stderr, flush=True)
     shutil.rmtree(work, ignore_errors=True)
     return out
@@ -151,11 +160,7 @@ def main() -> int:
     base = resolve_base_model(DEFAULT_BASE_MODEL).path
     prefix = input_prefix(DEFAULT_BASE_MODEL)
     results = {}
-    for name in args.datasets.split(","):
-        data = load(name)
-        if data is None:
-            print(f"[{name}] dataset absent: skipped", file=sys.stderr)
-            continue
+    for name, data in present(args.datasets):
         results[name] = run_dataset(name, data, base, prefix)
         save(results, args.json)
     print(json.dumps(results, ensure_ascii=False, indent=2))
