@@ -4,8 +4,10 @@
 
 Writes editor.png (main window on the demo shop), import.png (the import dialog's preview of a
 file from another platform), augment.png (the generation dialog after a rules preview) and
-review.png (the review queue after a rules run). The retrain progress and the query panel come
-from a real retrain: `bench/gui_stall.py --screenshots resources/screenshots`.
+review.png (the review queue after a rules run) and query_twin.png (the query panel, untuned
+model, on twin standard questions: a similar question copied under a second one with a question
+mark). The retrain progress and the query panel come from a real retrain:
+`bench/gui_stall.py --screenshots resources/screenshots`.
 Needs CJK fonts for the Chinese text (Debian: fonts-noto-cjk).
 """
 
@@ -33,6 +35,35 @@ def wait_idle(app, dialog, timeout_s: float = 120) -> None:
     end = time.monotonic() + timeout_s
     while dialog.busy() and time.monotonic() < end:
         settle(app, 0.05)
+
+
+def twin_query(app, store, shop_id: int, path: Path) -> None:
+    """The query panel suggesting between twins: a similar question under a second standard
+    question too, with a question mark (the store allows it; the data doctor flags it)."""
+    from desktop_app.core.pipeline import ensure_model
+    from desktop_app.gui.widgets.query_panel import QueryPanel
+
+    first, second = store.standards(shop_id)[:2]
+    similar = store.similars(standard_id=first.id)[0]
+    store.add_similar(second.id, similar.text + "？")
+    ensure_model(store, shop_id)
+    panel = QueryPanel(store)
+    panel.resize(900, 560)
+    panel.show()
+    ready, done = [], []
+    panel.model_ready.connect(lambda *_: ready.append(True))
+    panel.query_done.connect(done.append)
+    panel.set_shop(shop_id)
+    end = time.monotonic() + 300
+    while not ready and time.monotonic() < end:
+        settle(app, 0.05)
+    panel.query_now(similar.text)
+    end = time.monotonic() + 30
+    while not done and time.monotonic() < end:
+        settle(app, 0.05)
+    settle(app)
+    panel.grab().save(str(path))
+    panel.close()
 
 
 def main() -> int:
@@ -93,6 +124,7 @@ def main() -> int:
     review.grab().save(str(out / "review.png"))
     review.reject()
     window.shutdown()
+    twin_query(app, store, shop.id, out / "query_twin.png")
     store.close()
     print(f"screenshots in {out}")
     return 0

@@ -295,9 +295,12 @@ class QueryPanel(QWidget):
         self.decision_label = QLabel(self.tr("Waiting"))
         self.decision_label.setObjectName("decision")
         self.decision_label.setProperty("state", "idle")
-        row.addWidget(self.decision_label)
+        row.addWidget(self.decision_label, 0, Qt.AlignVCenter)  # a pill, also beside two lines of detail
         self.detail_label = QLabel(self.tr("Results appear as you type."))
         self.detail_label.setObjectName("hint")
+        # Wraps instead of widening the panel: a twin suggestion names two standard questions.
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setMinimumWidth(120)
         row.addWidget(self.detail_label, 1)
         self.latency_label = QLabel("")
         self.latency_label.setObjectName("latency")
@@ -651,7 +654,8 @@ class QueryPanel(QWidget):
             if getattr(result, "twin", False) and result.decision == "suggest":
                 detail = self.tr("The top two hold the same similar question (see the data doctor): "
                                  "let an agent pick one.")
-            if result.decision != "no_match":
+                detail = f"{detail}  →  {top.standard_question} / {result.matches[1].standard_question}"
+            elif result.decision != "no_match":
                 detail = f"{detail}  →  {top.standard_question}"
             self._show_decision(result.decision, detail)
         else:
