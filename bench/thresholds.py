@@ -83,7 +83,7 @@ def calibrate_kinds(name: str, data: dict, encoder, part: dict, split, held: set
     half. `encoder` was trained on `part` (the classes not in `held`); `held` is not indexed.
     Each kind also keeps its scored arrays ("calibrating", "measured": calibration.Scored) and, per
     measured question, (text, expected class or "", top-1 class, top-2 class) ("measured_rows")."""
-    from desktop_app.core.calibration import Scored, calibrate, outcome
+    from desktop_app.core.calibration import Scored, answered, calibrate, outcome
     from desktop_app.core.normalize import normalize_text
     from desktop_app.core.report import calibration_half
 
@@ -125,6 +125,11 @@ def calibrate_kinds(name: str, data: dict, encoder, part: dict, split, held: set
             # per measured question: text, expected class ("" for none), top-1 and top-2 classes
             "measured_rows": [(x, c, *top) for (x, c), top in zip(test_rows, in_top2)]
                              + [(x, "", *top) for x, top in zip(rep, none_top2)]}
+        wrong = answered(measured, t["answer"], t.get("margin", 0.0)) & ~measured.correct
+        out[kind]["answered_wrong"] = [
+            {"question": row[0], "expected": row[1] or None, "answered": row[2], "second": row[3],
+             "score": round(float(measured.s1[i]), 4), "lead": round(float(measured.margin[i]), 4)}
+            for i, row in enumerate(out[kind]["measured_rows"]) if wrong[i]]
     return out
 
 
