@@ -183,12 +183,12 @@ def scorer(encode, part, split, with_top2: bool = False):
     `with_top2`: it returns (Scored, [(top-1 name, top-2 name) per text]) instead."""
     from desktop_app.core.calibration import Scored
 
-    from desktop_app.core.twins import twin_pairs
+    from desktop_app.core.twins import Twins
 
     e_emb = encode(split.entry_texts)
     names = np.asarray([c["name"] for c in part["classes"]])
     e_labels = [names[i] for i in split.entry_labels]
-    twins = twin_pairs(zip(e_labels, split.entry_texts))  # as the matcher finds them in its index
+    twins = Twins.of(zip(e_labels, split.entry_texts))  # as the matcher finds them in its index
 
     def scored(texts, truth):
         mat = scores(encode(texts), e_emb, e_labels, names)["best"]
@@ -198,7 +198,7 @@ def scorer(encode, part, split, with_top2: bool = False):
         rank = np.asarray([int(np.nonzero(names[order[i]] == t)[0][0]) if t is not None else -1
                            for i, t in enumerate(truth)])
         none = np.asarray([t is None for t in truth])
-        twin = np.asarray([frozenset((names[a], names[b])) in twins for a, b in order[:, :2]], dtype=bool)
+        twin = np.asarray([twins(names[a], names[b]) for a, b in order[:, :2]], dtype=bool)
         sc = Scored(s1, s1 - s2, (rank == 0) & ~none, (rank >= 0) & (rank < 3) & ~none, none, twin)
         return (sc, [(str(names[a]), str(names[b])) for a, b in order[:, :2]]) if with_top2 else sc
 

@@ -18,7 +18,7 @@ from .index import VectorIndex
 from .normalize import normalize_text
 from .runtime import OnnxEncoder
 from .store import ModelVersion, NotFoundError, Store, StoreError
-from .twins import is_twin, twin_pairs
+from .twins import NO_TWINS, Twins
 
 ENTRIES_PER_RESULT = 8  # entries fetched per requested standard question (several per question)
 
@@ -120,7 +120,7 @@ class Matcher:
         except (OSError, ValueError, RuntimeError):
             self.index = VectorIndex(self.encoder.dim)  # missing or broken: rebuilt from the store
         self._owner: dict[int, int] = {}
-        self._twins: set[frozenset] = set()
+        self.twins: Twins = NO_TWINS  # twins(a, b): do standard questions a and b share a text
         self._lookup: dict[int, dict] = {}
         self._revision = None
         self.refresh(force=True)
@@ -145,7 +145,7 @@ class Matcher:
             self.index.save(self.index_path)
         else:
             self._owner = {e.label: e.standard_id for e in entries}
-        self._twins = twin_pairs((e.standard_id, e.norm) for e in entries)
+        self.twins = Twins.of((e.standard_id, e.norm) for e in entries)
         self._lookup = self.store.standard_lookup(self.shop_id)
         self._revision = revision
 
@@ -187,6 +187,6 @@ class Matcher:
             matches.append(Match(sq, info["text"], info["category"], info["answer"], round(float(score), 4)))
         ids, values = list(best), list(best.values())
         second = values[1] if len(best) > 1 else None
-        twin = bool(ids) and is_twin(self._twins, ids[0], ids[1] if len(ids) > 1 else None)
+        twin = len(ids) > 1 and self.twins(ids[0], ids[1])
         decision = decide(matches[0].score if matches else None, second, self.thresholds, twin)
         return QueryResult(text, decision, matches, self.version.id, (time.perf_counter() - t0) * 1000, twin)

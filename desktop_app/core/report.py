@@ -30,7 +30,7 @@ import numpy as np
 from .calibration import Scored, calibrate, curve, outcome
 from .normalize import normalize_text
 from .reporter import NULL, Reporter
-from .twins import is_twin
+from .twins import NO_TWINS, Twins
 
 NONE_MIN = 20
 HIST_BINS = 40
@@ -149,10 +149,10 @@ def _best_wrong(mat, questions, col) -> np.ndarray:
     return out
 
 
-def as_scored(result: dict, questions: Questions, twins: set[frozenset] = frozenset()) -> Scored:
-    """`twins`: the matcher's twin pairs, whose questions are never answered outright."""
+def as_scored(result: dict, questions: Questions, twins: Twins = NO_TWINS) -> Scored:
+    """`twins`: the matcher's; a question whose top two are twins is never answered outright."""
     none = np.asarray([e is None for e in questions.expected], dtype=bool)
-    twin = np.asarray([is_twin(twins, int(a), int(b)) for a, b in zip(result["pred"], result["second"])], dtype=bool)
+    twin = np.asarray([twins(int(a), int(b)) for a, b in zip(result["pred"], result["second"])], dtype=bool)
     return Scored(s1=np.asarray(result["s1"], dtype=float), margin=np.asarray(result["s1"] - result["s2"], float),
                   correct=(result["rank"] == 0) & ~none, top3=(result["rank"] >= 0) & (result["rank"] < 3) & ~none,
                   none=none, twin=twin)
@@ -323,7 +323,7 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
             r_in = score(q_in, in_scope, ents, rule)
             block[rule] = metrics(r_in, in_scope)
             if rule == "best":
-                twins = matcher._twins
+                twins = matcher.twins
                 calib = Scored.concat(as_scored(r_in, in_scope, twins),
                                       as_scored(score(q_cal, calib_none, ents, rule), calib_none, twins))
                 r_rep = score(q_rep, report_none, ents, rule)

@@ -6,15 +6,18 @@ from desktop_app.core.calibration import Scored, decide, outcome
 from desktop_app.core.matcher import Matcher, set_threshold_override
 from desktop_app.core.pipeline import ensure_model
 from desktop_app.core.report import Questions, as_scored
-from desktop_app.core.twins import is_twin, twin_pairs
+from desktop_app.core.twins import Twins
 
 
 def test_pairs_come_from_texts_that_differ_only_in_punctuation_or_spaces():
-    pairs = twin_pairs([(1, "你的网站?"), (2, "你的 网站"), (1, "你的网站"), (3, "你的网络"), (4, "!!"), (5, "？")])
+    twins = Twins.of([(1, "你的网站?"), (2, "你的 网站"), (1, "你的网站"), (3, "你的网络"), (4, "!!"), (5, "？")])
+    owners = range(1, 7)
+    pairs = {frozenset((a, b)) for a in owners for b in owners if twins(a, b)}
     assert pairs == {frozenset((1, 2))}  # one owner's own duplicates and empty keys pair nothing
-    three = twin_pairs([(1, "运费谁出"), (2, "运费谁出？"), (3, "运费 谁出")])
-    assert three == {frozenset((1, 2)), frozenset((1, 3)), frozenset((2, 3))}
-    assert is_twin(three, 3, 1) and not is_twin(three, 1, None) and not is_twin(pairs, 1, 3)
+    three = Twins.of([(1, "运费谁出"), (2, "运费谁出？"), (3, "运费 谁出")])
+    assert {frozenset((a, b)) for a in owners for b in owners if three(a, b)} == \
+        {frozenset((1, 2)), frozenset((1, 3)), frozenset((2, 3))}
+    assert three(3, 1) and not three(1, None) and not twins(1, 3)
 
 
 def test_a_twin_is_suggested_and_not_counted_as_answered():
@@ -36,7 +39,8 @@ def test_the_report_flags_questions_whose_top_two_are_twins():
         q.add(text, expected)
     result = {"pred": np.array([1, 2, 3]), "second": np.array([2, 3, 1]), "s1": np.array([0.9, 0.8, 0.7]),
               "s2": np.array([0.5, 0.5, 0.5]), "rank": np.array([0, 0, -1])}
-    assert as_scored(result, q, {frozenset((1, 2))}).twin.tolist() == [True, False, False]
+    assert as_scored(result, q, Twins({1: ["运费谁出"], 2: ["运费谁出？"], 3: ["发票"]})).twin.tolist() == \
+        [True, False, False]
     assert as_scored(result, q).twin.tolist() == [False, False, False]
 
 

@@ -651,10 +651,10 @@ class QueryPanel(QWidget):
             self.table.selectRow(0)
             top = result.matches[0]
             detail = decision_detail(result.decision)
-            if getattr(result, "twin", False) and result.decision == "suggest":
+            if result.twin and result.decision == "suggest":
                 detail = self.tr("The top two hold the same similar question (see the data doctor): "
                                  "let an agent pick one.")
-                detail = f"{detail}  →  {top.standard_question} / {result.matches[1].standard_question}"
+                detail += "  →  " + " / ".join(m.standard_question for m in result.matches[:2])
             elif result.decision != "no_match":
                 detail = f"{detail}  →  {top.standard_question}"
             self._show_decision(result.decision, detail)
