@@ -17,17 +17,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.losses import DEFAULT_EPOCHS, OUT, Encoder, present, save, scorer, snapshot  # noqa: E402
-from bench.thresholds import other_domain  # noqa: E402
+from bench.thresholds import answered_wrong, other_domain  # noqa: E402
 
 
 def run_dataset(name: str, data: dict, base, prefix) -> dict:
-    from desktop_app.core.calibration import Scored, answered, calibrate, outcome
+    from desktop_app.core.calibration import Scored, calibrate, outcome
     from desktop_app.core.config import TrainConfig
     from desktop_app.core.normalize import normalize_text
     from desktop_app.core.report import calibration_half
@@ -50,10 +49,8 @@ def run_dataset(name: str, data: dict, base, prefix) -> dict:
         in_scope, top2 = scored([x for x, _ in test], [c for _, c in test])
         measured = Scored.concat(in_scope, scored(rep_none, [None] * len(rep_none))[0])
         o = outcome(measured, thresholds["answer"], thresholds["margin"])
-        answered_ = answered(in_scope, thresholds["answer"], thresholds["margin"])
-        errors = [{"question": test[i][0], "expected": test[i][1], "top1": top2[i][0], "top2": top2[i][1],
-                   "score": round(float(in_scope.s1[i]), 4), "lead": round(float(in_scope.margin[i]), 4)}
-                  for i in np.nonzero(answered_ & ~in_scope.correct)[0]]
+        errors = answered_wrong(in_scope, [(x, c, *top) for (x, c), top in zip(test, top2)], thresholds["answer"],
+                                thresholds["margin"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {"thresholds": {k: thresholds[k] for k in ("answer", "margin", "note")},
@@ -75,8 +72,8 @@ def main() -> int:
         save(results, args.json)
         print(f"[{name}] thresholds {r['thresholds']}; test {r['test']}")
         for e in r["errors"]:
-            print(f"  {e['question']!r}: expected {e['expected']}, answered {e['top1']} "
-                  f"(second {e['top2']}), score {e['score']:.3f}, lead {e['lead']:.3f}")
+            print(f"  {e['question']!r}: expected {e['expected']}, answered {e['answered']} "
+                  f"(second {e['second']}), score {e['score']:.3f}, lead {e['lead']:.3f}")
     return 0
 
 

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.losses import DEFAULT_EPOCHS, OUT, Encoder, entries_of, present, save, scores, snapshot  # noqa: E402
-from bench.thresholds import calibrate_kinds  # noqa: E402
+from bench.thresholds import answered_wrong, calibrate_kinds  # noqa: E402
 
 FOLDS = 4
 # Scoring rules: a class as its best entry (the runtime's), its centroid, the mean of its best
@@ -92,7 +92,7 @@ def pooled(kinds_per_fold: list[dict]) -> dict:
 def recalibrate(npz: Path) -> dict:
     """The pooled thresholds table again from a run's saved scores, with the calibration code as
     it is now: the same models and questions, seconds instead of a run (--recalibrate)."""
-    from desktop_app.core.calibration import Scored, answered, calibrate, outcome
+    from desktop_app.core.calibration import Scored, calibrate, outcome
 
     arrays = np.load(npz)
     seen = list(dict.fromkeys(tuple(k.split("|")[:3]) for k in arrays.files))
@@ -109,13 +109,8 @@ def recalibrate(npz: Path) -> dict:
         n_none = int(measured.none.sum())
         if f"{name}|{fold}|{kind}|measured|text" in arrays.files:  # runs since the rows were saved
             rows = zip(*(arrays[f"{name}|{fold}|{kind}|measured|{f}"] for f in ROW_FIELDS))
-            answered_ = answered(measured, t["answer"], t.get("margin", 0.0))
-            for i, (text, expected, first, second) in enumerate(rows):
-                if answered_[i] and not measured.correct[i]:
-                    errors.setdefault(name, {}).setdefault(kind, []).append(
-                        {"fold": int(fold), "question": str(text), "expected": str(expected) or None,
-                         "answered": str(first), "second": str(second), "score": round(float(measured.s1[i]), 4),
-                         "lead": round(float(measured.margin[i]), 4)})
+            errors.setdefault(name, {}).setdefault(kind, []).extend(
+                {"fold": int(fold), **e} for e in answered_wrong(measured, rows, t["answer"], t.get("margin", 0.0)))
         out.setdefault(name, {}).setdefault(kind, []).append({
             "test_answered": o["answered"], "test_right": o["right"], "n_test": int((~measured.none).sum()),
             "test_coverage": o["coverage"], "none_answered": o["none_answered"], "n_none_test": n_none,

@@ -77,13 +77,24 @@ def best_possible(scored, margin: float, target: float = 0.95) -> float:
     return round(best, 4)
 
 
+def answered_wrong(measured, rows, answer: float, margin: float) -> list[dict]:
+    """The questions these thresholds answer with the wrong standard question; `rows`: per
+    measured question (text, expected class or "" for none, top-1 class, top-2 class)."""
+    from desktop_app.core.calibration import answered
+
+    wrong = answered(measured, answer, margin) & ~measured.correct
+    return [{"question": str(text), "expected": str(expected) or None, "answered": str(first), "second": str(second),
+             "score": round(float(measured.s1[i]), 4), "lead": round(float(measured.margin[i]), 4)}
+            for i, (text, expected, first, second) in enumerate(rows) if wrong[i]]
+
+
 def calibrate_kinds(name: str, data: dict, encoder, part: dict, split, held: set) -> dict:
     """Per kind of "none" question: thresholds calibrated on the validation split plus the kind's
     calibrating half, and what they give on the trained classes' test rows plus its measuring
     half. `encoder` was trained on `part` (the classes not in `held`); `held` is not indexed.
     Each kind also keeps its scored arrays ("calibrating", "measured": calibration.Scored) and, per
     measured question, (text, expected class or "", top-1 class, top-2 class) ("measured_rows")."""
-    from desktop_app.core.calibration import Scored, answered, calibrate, outcome
+    from desktop_app.core.calibration import Scored, calibrate, outcome
     from desktop_app.core.normalize import normalize_text
     from desktop_app.core.report import calibration_half
 
@@ -125,11 +136,8 @@ def calibrate_kinds(name: str, data: dict, encoder, part: dict, split, held: set
             # per measured question: text, expected class ("" for none), top-1 and top-2 classes
             "measured_rows": [(x, c, *top) for (x, c), top in zip(test_rows, in_top2)]
                              + [(x, "", *top) for x, top in zip(rep, none_top2)]}
-        wrong = answered(measured, t["answer"], t.get("margin", 0.0)) & ~measured.correct
-        out[kind]["answered_wrong"] = [
-            {"question": row[0], "expected": row[1] or None, "answered": row[2], "second": row[3],
-             "score": round(float(measured.s1[i]), 4), "lead": round(float(measured.margin[i]), 4)}
-            for i, row in enumerate(out[kind]["measured_rows"]) if wrong[i]]
+        out[kind]["answered_wrong"] = answered_wrong(measured, out[kind]["measured_rows"], t["answer"],
+                                                     t.get("margin", 0.0))
     return out
 
 
