@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install StandardQ with its dev tools. Safe to re-run.
+# Create .venv and install StandardQ with its dev tools, at the exact versions of
+# requirements/lock.txt (refresh it with `python3 scripts/lock.py`). Safe to re-run.
 # torch is installed first, pinned to its CPU build: an unpinned requirement met before it
 # (pytorch-metric-learning has one) would pull the newest CUDA build, several GB.
 set -euo pipefail
@@ -9,6 +10,9 @@ if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
 . .venv/bin/activate
-python -m pip install --quiet --upgrade pip
-python -m pip install --quiet "torch==2.13.0"
-python -m pip install --quiet -e ".[dev]"
+TORCH=$(grep -E '^torch==' requirements/lock.txt | cut -d' ' -f1)
+python -m pip install --quiet "$(grep -E '^pip==' requirements/lock.txt | cut -d' ' -f1)"
+python -m pip install --quiet "$TORCH"
+python -m pip install --quiet -r requirements/lock.txt
+python -m pip install --quiet --no-deps -e .
+python -m pip check

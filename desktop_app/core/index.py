@@ -66,7 +66,7 @@ class VectorIndex:
     def rebuild(self) -> None:
         """A fresh graph from the live vectors (no re-encoding): drops marked-deleted slots."""
         labels = list(self.texts)
-        vectors = self._index.get_items(labels, return_type="numpy") if labels else np.zeros((0, self.dim))
+        vectors = self._index.get_items(labels) if labels else np.zeros((0, self.dim))
         self._index = self._new(self.dim, max(2 * len(labels), 1024))
         if labels:
             self._index.add_items(np.asarray(vectors, dtype=np.float32), np.asarray(labels, dtype=np.int64))
@@ -75,7 +75,7 @@ class VectorIndex:
     def vectors(self, labels: list[int]) -> np.ndarray:
         if not labels:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self._index.get_items(labels, return_type="numpy"), dtype=np.float32)
+        return np.asarray(self._index.get_items(labels), dtype=np.float32)
 
     # ------------------------------------------------------------------ search
     def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
