@@ -3,21 +3,27 @@
 #
 #   bash packaging/build.sh            -> dist/StandardQ/ and dist/StandardQ-<version>-linux-<arch>.tar.gz
 #
-# A build venv of its own (build/venv): torch's CPU build first (pinned; see scripts/setup.sh), hnswlib
-# compiled without -march=native (HNSWLIB_NO_NATIVE=1: a bundle tuned to this CPU would crash on
-# others), then the project and PyInstaller.
+# A build venv of its own (build/venv) with the exact versions of requirements/lock.txt: torch's CPU
+# build first (see scripts/setup.sh), then the lock, the project and its PyInstaller.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 VENV=build/venv
+LOCK=requirements/lock.txt
+# A venv made from another lock may hold packages this one dropped: start it afresh.
+STAMP="$VENV/installed-lock.txt"
+if [ -x "$VENV/bin/python" ] && ! cmp -s $LOCK "$STAMP"; then
+    rm -rf "$VENV"
+fi
 if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet "torch==2.13.0"
-HNSWLIB_NO_NATIVE=1 "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps --no-cache-dir \
-    --no-binary hnswlib "hnswlib==0.8.0"
-"$VENV/bin/python" -m pip install --quiet . "pyinstaller==6.*"
+"$VENV/bin/python" -m pip install --quiet "$(grep -E '^pip==' $LOCK | cut -d' ' -f1)"
+"$VENV/bin/python" -m pip install --quiet "$(grep -E '^torch==' $LOCK | cut -d' ' -f1)"
+"$VENV/bin/python" -m pip install --quiet -r $LOCK
+"$VENV/bin/python" -m pip install --quiet --no-deps .
+"$VENV/bin/python" -m pip check
+cp $LOCK "$STAMP"
 "$VENV/bin/python" packaging/check_portable.py "$VENV"
 
 "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \

