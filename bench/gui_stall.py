@@ -409,7 +409,7 @@ def main() -> int:
     rec.paints = PaintLog(app) if args.paints else None
     rec.opens = OpenLog() if args.opens else None
     spy = start_stall_dump(rec, home, kernel=args.kernel) if (args.py_spy or args.kernel) else None
-    rec.context = lambda: (f"retrain stage={retrain._stage or '-'} busy={retrain.busy()}; "
+    rec.context = lambda: (f"retrain stage={retrain.clock.stage or '-'} busy={retrain.busy()}; "
                            f"query loader={'running' if query._loader is not None else '-'}")
     rec.start()
     timings: dict[str, list[float]] = {"before": [], "during": [], "after": []}
@@ -496,13 +496,18 @@ def main() -> int:
     retrain.retrain_failed.connect(lambda m: done.update(error=m))
     retrain.retrain_cancelled.connect(lambda: done.update(error="cancelled"))
     slow_slots = time_slots(retrain, rec, ("_on_stage", "_on_progress", "_on_metric", "_on_log", "_tick",
-                                           "_on_finished", "refresh", "_show_result_card", "_set_running",
-                                           "_save_post_plan", "_redraw_plot", "_set_fraction"))
+                                           "_on_finished", "refresh", "_set_running"))
+    time_slots(retrain.result_card, rec, ("show_result",), slow_slots)
+    time_slots(retrain.timeline, rec, ("save",), slow_slots)
+    time_slots(retrain.plot, rec, ("redraw",), slow_slots)
+    time_slots(retrain.progress, rec, ("set_fraction",), slow_slots)
     # What the end of a retrain calls in the rest of the window (model_changed -> reload, status).
     time_slots(query, rec, ("reload_model",), slow_slots)
     time_slots(window, rec, ("refresh_status",), slow_slots)
-    retrain._ticker.timeout.disconnect()  # connected when the panel was built: to the timed one now
+    retrain._ticker.timeout.disconnect()  # connected when the panel was built: to the timed ones now
     retrain._ticker.timeout.connect(retrain._tick)
+    retrain.jobs.finished.disconnect()
+    retrain.jobs.finished.connect(retrain._on_finished)
     t_start = time.perf_counter()
     window.retrain()  # as the toolbar's Retrain button: switches to the Model tab and starts
     next_query = t_start + TYPE_EVERY_S
@@ -512,8 +517,8 @@ def main() -> int:
         pump(0.25)
         now = time.perf_counter()
         if now >= next_eta:
-            eta = retrain._eta()
-            eta_samples.append({"elapsed_s": round(now - t_start, 1), "fraction": round(retrain._fraction, 3),
+            eta = retrain.clock.eta()
+            eta_samples.append({"elapsed_s": round(now - t_start, 1), "fraction": round(retrain.clock.fraction, 3),
                                 "eta_s": None if eta is None else round(eta, 1)})
             next_eta = now + 5
         if now >= next_query:
@@ -521,7 +526,7 @@ def main() -> int:
             i += 1
             query.edit.setText(text)  # debounced like typing; the query runs 150 ms later
             next_query = now + TYPE_EVERY_S
-        if (not grabbed["mid"] and retrain._stage == "train" and len(retrain._val) >= 2):
+        if (not grabbed["mid"] and retrain.clock.stage == "train" and len(retrain.plot.val) >= 2):
             pump(0.5)
             grab(window, "retrain_mid.png")
             grabbed["mid"] = True
@@ -536,7 +541,7 @@ def main() -> int:
     errors = [abs(s["eta_s"] - s["actual_left_s"]) for s in eta_samples if s["eta_s"] is not None]
     result["eta_abs_error_s"] = ({"median": round(statistics.median(errors), 1), "max": round(max(errors), 1),
                                   "n": len(errors)} if errors else None)
-    result["stage_starts_s"] = [(name, round(t - retrain._t0, 1)) for name, t in retrain._stage_times]
+    result["stage_starts_s"] = [(name, round(t - retrain.clock.t0, 1)) for name, t in retrain.clock.stage_times]
 
     # -- phase 3: the query panel loads the new model
     t0 = time.perf_counter()

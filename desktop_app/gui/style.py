@@ -8,60 +8,99 @@ from PySide6.QtWidgets import QApplication
 
 from ..paths import resource
 
+# The palette: every colour of the GUI by name (style sheets, painted cells, plots, rich text).
+WHITE = "#ffffff"
 PRIMARY = "#1677ff"
+PRIMARY_HOVER = "#4096ff"
+PRIMARY_DISABLED = "#a6c8ff"
 TEXT = "#1f2329"
+TEXT_SECONDARY = "#4e5969"  # log text, neutral icons
 MUTED = "#646a73"
+SUBTLE = "#8f959e"          # placeholders, empty values, inactive chips
+SUBTLE_ALT = "#8a9099"      # secondary line of a list item
+FAINT = "#a0a4ab"           # disabled items, placeholder text
+DISABLED = "#b0b3b8"
+QUIET = "#c9cdd4"           # idle pill, step arrows
 BORDER = "#e5e6eb"
+INPUT_BORDER = "#d0d3d9"
+SCROLL_HOVER = "#a9aeb8"
+GRIDLINE = "#f0f1f3"
 BACKGROUND = "#f5f7fa"
+SURFACE_ALT = "#fafbfc"     # alternate rows, read-only text boxes
+SURFACE_SUNKEN = "#f7f8fa"
+HEADER = "#fafafa"
+HOVER = "#f0f2f5"
+CHIP = "#f2f3f5"
+GREY = "#f5f5f5"
 SELECTED = "#e8f1ff"
-WARNING = "#d46b08"
+DANGER = "#ff4d4f"
+ACCENT = "#fa8c16"          # the second curve of a plot (validation accuracy)
 SUCCESS = "#389e0d"
+SUCCESS_BG = "#f6ffed"
+SUCCESS_BORDER = "#b7eb8f"
+WARNING = "#d46b08"
+WARNING_STRONG = "#874d00"
+WARNING_BG = "#fff7e6"
+WARNING_BORDER = "#ffd591"
+ERROR = "#cf1322"
+ERROR_BG = "#fff1f0"
+ERROR_BORDER = "#ffa39e"
+INFO = "#1d39c4"
+INFO_BG = "#f0f5ff"
+INFO_BORDER = "#adc6ff"
+# The query decisions and the score bars.
+ANSWER = SUCCESS
+SUGGEST = "#d48806"
+NO_MATCH = ERROR
+TRACK = "#eef0f3"
+NEUTRAL = "#8c96a5"
+DECISION_COLORS = {"answer": ANSWER, "suggest": SUGGEST, "no_match": NO_MATCH}
 
 STYLE_SHEET = """
 QMainWindow, QDialog {{ background: {BACKGROUND}; }}
-QToolBar {{ background: #ffffff; border: none; border-bottom: 1px solid {BORDER}; padding: 6px 10px; spacing: 6px; }}
+QToolBar {{ background: {WHITE}; border: none; border-bottom: 1px solid {BORDER}; padding: 6px 10px; spacing: 6px; }}
 QToolBar QLabel {{ color: {MUTED}; }}
 QToolButton {{ border: 1px solid transparent; border-radius: 6px; padding: 4px 8px; }}
-QToolButton:hover {{ background: #f0f2f5; border-color: {BORDER}; }}
-QToolButton:disabled {{ color: #b0b3b8; }}
-QStatusBar {{ background: #ffffff; border-top: 1px solid {BORDER}; color: {MUTED}; }}
+QToolButton:hover {{ background: {HOVER}; border-color: {BORDER}; }}
+QToolButton:disabled {{ color: {DISABLED}; }}
+QStatusBar {{ background: {WHITE}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
 QStatusBar::item {{ border: none; }}
-QFrame#card {{ background: #ffffff; border: 1px solid {BORDER}; border-radius: 8px; }}
+QFrame#card {{ background: {WHITE}; border: 1px solid {BORDER}; border-radius: 8px; }}
 QLabel#title {{ font-size: 15px; font-weight: 600; color: {TEXT}; }}
 QLabel#hint, QLabel#meta {{ color: {MUTED}; }}
 QTableView, QListView, QTreeView, QTableWidget {{
-    background: #ffffff; border: 1px solid {BORDER}; border-radius: 6px;
+    background: {WHITE}; border: 1px solid {BORDER}; border-radius: 6px;
     selection-background-color: {SELECTED}; selection-color: {TEXT};
-    alternate-background-color: #fafbfc; gridline-color: #f0f1f3; }}
-QHeaderView::section {{ background: #fafafa; border: none; border-bottom: 1px solid {BORDER};
+    alternate-background-color: {SURFACE_ALT}; gridline-color: {GRIDLINE}; }}
+QHeaderView::section {{ background: {HEADER}; border: none; border-bottom: 1px solid {BORDER};
     padding: 6px 8px; color: {MUTED}; font-weight: 600; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QDoubleSpinBox {{
-    background: #ffffff; border: 1px solid #d0d3d9; border-radius: 6px; padding: 5px 8px;
+    background: {WHITE}; border: 1px solid {INPUT_BORDER}; border-radius: 6px; padding: 5px 8px;
     selection-background-color: {PRIMARY}; }}
-QComboBox {{ background: #ffffff; border: 1px solid #d0d3d9; border-radius: 6px; padding: 4px 8px; min-height: 20px; }}
+QComboBox {{ background: {WHITE}; border: 1px solid {INPUT_BORDER}; border-radius: 6px; padding: 4px 8px; min-height: 20px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus {{ border-color: {PRIMARY}; }}
-QPushButton {{ background: #ffffff; border: 1px solid #d0d3d9; border-radius: 6px; padding: 6px 14px; color: {TEXT}; }}
+QPushButton {{ background: {WHITE}; border: 1px solid {INPUT_BORDER}; border-radius: 6px; padding: 6px 14px; color: {TEXT}; }}
 QPushButton:hover {{ border-color: {PRIMARY}; color: {PRIMARY}; }}
 QPushButton:pressed {{ background: {SELECTED}; }}
-QPushButton:disabled {{ color: #b0b3b8; background: #f5f5f5; border-color: {BORDER}; }}
-QPushButton[primary="true"] {{ background: {PRIMARY}; border-color: {PRIMARY}; color: #ffffff; }}
-QPushButton[primary="true"]:hover {{ background: #4096ff; border-color: #4096ff; color: #ffffff; }}
-QPushButton[primary="true"]:disabled {{ background: #a6c8ff; border-color: #a6c8ff; color: #ffffff; }}
-QPushButton[danger="true"]:hover {{ border-color: #ff4d4f; color: #ff4d4f; }}
-QTabWidget::pane {{ border: none; border-top: 1px solid {BORDER}; background: #ffffff; }}
+QPushButton:disabled {{ color: {DISABLED}; background: {GREY}; border-color: {BORDER}; }}
+QPushButton[primary="true"] {{ background: {PRIMARY}; border-color: {PRIMARY}; color: {WHITE}; }}
+QPushButton[primary="true"]:hover {{ background: {PRIMARY_HOVER}; border-color: {PRIMARY_HOVER}; color: {WHITE}; }}
+QPushButton[primary="true"]:disabled {{ background: {PRIMARY_DISABLED}; border-color: {PRIMARY_DISABLED}; color: {WHITE}; }}
+QPushButton[danger="true"]:hover {{ border-color: {DANGER}; color: {DANGER}; }}
+QTabWidget::pane {{ border: none; border-top: 1px solid {BORDER}; background: {WHITE}; }}
 QTabBar::tab {{ padding: 8px 18px; background: transparent; border: none;
     border-bottom: 2px solid transparent; color: {MUTED}; }}
 QTabBar::tab:selected {{ color: {PRIMARY}; border-bottom: 2px solid {PRIMARY}; }}
 QTabBar::tab:hover {{ color: {PRIMARY}; }}
 QSplitter::handle {{ background: {BACKGROUND}; }}
 QLabel#badge {{ border-radius: 10px; padding: 2px 10px; font-weight: 600; }}
-QLabel#badge[state="fresh"] {{ background: #f6ffed; color: {SUCCESS}; border: 1px solid #b7eb8f; }}
-QLabel#badge[state="stale"] {{ background: #fff7e6; color: {WARNING}; border: 1px solid #ffd591; }}
-QLabel#badge[state="base"] {{ background: #f0f5ff; color: #1d39c4; border: 1px solid #adc6ff; }}
-QLabel#pending {{ border-radius: 10px; padding: 2px 10px; margin-right: 6px; background: #fff7e6; color: {WARNING};
-    border: 1px solid #ffd591; }}
+QLabel#badge[state="fresh"] {{ background: {SUCCESS_BG}; color: {SUCCESS}; border: 1px solid {SUCCESS_BORDER}; }}
+QLabel#badge[state="stale"] {{ background: {WARNING_BG}; color: {WARNING}; border: 1px solid {WARNING_BORDER}; }}
+QLabel#badge[state="base"] {{ background: {INFO_BG}; color: {INFO}; border: 1px solid {INFO_BORDER}; }}
+QLabel#pending {{ border-radius: 10px; padding: 2px 10px; margin-right: 6px; background: {WARNING_BG}; color: {WARNING};
+    border: 1px solid {WARNING_BORDER}; }}
 QLabel#pending:hover {{ border-color: {WARNING}; }}
-QLabel#badge[state="none"] {{ background: #f5f5f5; color: {MUTED}; border: 1px solid {BORDER}; }}
+QLabel#badge[state="none"] {{ background: {GREY}; color: {MUTED}; border: 1px solid {BORDER}; }}
 QCheckBox {{ spacing: 6px; }}
 QComboBox::drop-down {{ border: none; width: 24px; }}
 QComboBox::down-arrow {{ image: url("{chevron}"); width: 12px; height: 12px; }}
@@ -69,16 +108,16 @@ QComboBox QAbstractItemView {{ border: 1px solid {BORDER}; selection-background-
     selection-color: {TEXT}; outline: none; padding: 4px; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar:horizontal {{ background: transparent; height: 10px; margin: 2px; }}
-QScrollBar::handle:vertical {{ background: #d0d3d9; border-radius: 3px; min-height: 32px; }}
-QScrollBar::handle:horizontal {{ background: #d0d3d9; border-radius: 3px; min-width: 32px; }}
-QScrollBar::handle:hover {{ background: #a9aeb8; }}
+QScrollBar::handle:vertical {{ background: {INPUT_BORDER}; border-radius: 3px; min-height: 32px; }}
+QScrollBar::handle:horizontal {{ background: {INPUT_BORDER}; border-radius: 3px; min-width: 32px; }}
+QScrollBar::handle:hover {{ background: {SCROLL_HOVER}; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; }}
 QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
-QMenuBar {{ background: #ffffff; }}
-QMenu {{ background: #ffffff; border: 1px solid {BORDER}; padding: 4px; }}
+QMenuBar {{ background: {WHITE}; }}
+QMenu {{ background: {WHITE}; border: 1px solid {BORDER}; padding: 4px; }}
 QMenu::item {{ padding: 6px 24px 6px 12px; border-radius: 4px; }}
 QMenu::item:selected {{ background: {SELECTED}; color: {TEXT}; }}
-QToolTip {{ background: #1f2329; color: #ffffff; border: none; padding: 6px 8px; border-radius: 4px; }}
+QToolTip {{ background: {TEXT}; color: {WHITE}; border: none; padding: 6px 8px; border-radius: 4px; }}
 """
 
 
@@ -90,12 +129,12 @@ def style_sheet() -> str:
 def apply_style(app: QApplication) -> None:
     app.setStyle("Fusion")
     palette = QPalette()
-    for role, color in ((QPalette.ColorRole.Window, BACKGROUND), (QPalette.ColorRole.Base, "#ffffff"),
-                        (QPalette.ColorRole.AlternateBase, "#fafbfc"), (QPalette.ColorRole.Text, TEXT),
+    for role, color in ((QPalette.ColorRole.Window, BACKGROUND), (QPalette.ColorRole.Base, WHITE),
+                        (QPalette.ColorRole.AlternateBase, SURFACE_ALT), (QPalette.ColorRole.Text, TEXT),
                         (QPalette.ColorRole.WindowText, TEXT), (QPalette.ColorRole.ButtonText, TEXT),
-                        (QPalette.ColorRole.Button, "#ffffff"), (QPalette.ColorRole.Highlight, PRIMARY),
-                        (QPalette.ColorRole.HighlightedText, "#ffffff"),
-                        (QPalette.ColorRole.PlaceholderText, "#a0a4ab"), (QPalette.ColorRole.Link, PRIMARY)):
+                        (QPalette.ColorRole.Button, WHITE), (QPalette.ColorRole.Highlight, PRIMARY),
+                        (QPalette.ColorRole.HighlightedText, WHITE),
+                        (QPalette.ColorRole.PlaceholderText, FAINT), (QPalette.ColorRole.Link, PRIMARY)):
         palette.setColor(role, QColor(color))
     app.setPalette(palette)
     font = QFont(app.font())

@@ -74,7 +74,6 @@ def test_retrain_runs_in_worker_keeps_event_loop_turning_then_query_panel_answer
     retrain.set_shop(tiny_shop.id)
     retrain.model_changed.connect(query.reload_model)
     losses = []
-    retrain.worker = None
     ticks = TickCounter(10)
 
     ticks.start()
@@ -89,11 +88,11 @@ def test_retrain_runs_in_worker_keeps_event_loop_turning_then_query_panel_answer
     assert active.id == result["version_id"] != v0.id and active.loss == "arcface"
     assert active.params["epochs"] == TINY_TRAIN["epochs"]  # the shop's stored settings were used
     assert set(result) >= {"val_top1_before", "val_top1_after", "seconds"}
-    assert losses and retrain._loss  # the plot received the per-step loss
-    assert retrain.result_card.isVisible() and retrain.progress.value() == 1000 and not retrain.busy()
+    assert losses and retrain.plot.loss  # the plot received the per-step loss
+    assert retrain.result_card.isVisible() and retrain.progress.bar.value() == 1000 and not retrain.busy()
     # The run's timeline after training is kept for the next run's ETA, per shop and as the newest.
-    qtbot.waitUntil(lambda: retrain._timeline_path().exists(), timeout=5000)  # written by a thread
-    saved = json.loads(retrain._timeline_path().read_text(encoding="utf-8"))
+    qtbot.waitUntil(lambda: retrain.timeline.path.exists(), timeout=5000)  # written by a thread
+    saved = json.loads(retrain.timeline.path.read_text(encoding="utf-8"))
     plan = saved["shops"][str(tiny_shop.id)]
     assert plan == saved["last"]
     assert plan["total"] > 0 and plan["offsets"]["export#1"] >= 0
@@ -115,46 +114,21 @@ def test_retrain_runs_in_worker_keeps_event_loop_turning_then_query_panel_answer
     assert query.decision_label.property("state") == "answer"
 
 
-def test_eta_after_training_follows_the_last_runs_timeline(qtbot, store, tiny_shop):
-    """Export to evaluation took 50 s last time, index starting 40 s after training: 2 s into
-    this run's index stage, 50 - 40 - 2 = 8 s are left. Before any run, the default."""
-    from desktop_app.gui.widgets import retrain_panel as rp
+def test_the_panel_shows_the_clocks_eta_and_progress(qtbot, store, tiny_shop, monkeypatch):
+    """The ETA itself is computed in the core (tests/unit/test_retrain_eta.py); the panel's tick
+    shows it: elapsed time, time left, and a bar that follows the clock's fraction."""
+    from desktop_app.core.retrain_eta import RetrainEta
 
     panel = _panel(qtbot, RetrainPanel, store)
     panel.set_shop(tiny_shop.id)
-    t = 1000.0
-    panel._t0, panel._train_t0 = t, t + 2
-    panel._stage, panel._stage_done, panel._stage_total = "train", 10, 20
-    panel._post_plan = None
-    assert panel._eta(t + 12) == pytest.approx(10 + rp.POST_TRAIN_DEFAULT_S)  # 1 s a step, 10 to go
-    panel._post_plan = {"total": 50.0, "offsets": {"export#1": 0.0, "quantize#1": 20.0, "quantize#2": 30.0,
-                                                   "index#1": 40.0}}
-    assert panel._eta(t + 12) == pytest.approx(10 + 50)
-    panel._train_end = t + 22
-    panel._stage_times = [("train", t + 2), ("export", t + 22), ("quantize", t + 40), ("quantize", t + 55)]
-    panel._stage = "quantize"
-    assert panel._eta(t + 57) == pytest.approx(50 - 30 - 2)  # the second quantize, 2 s in
-    panel._stage_times.append(("index", t + 60))
-    panel._stage = "index"
-    assert panel._eta(t + 62) == pytest.approx(8)
-    assert panel._eta(t + 200) == 1.0  # later than last time: "almost done", never negative
-    panel._stage_times.append(("evaluate", t + 61))
-    panel._stage = "evaluate"  # a stage the last run did not have: time since training ended
-    assert panel._eta(t + 62) == pytest.approx(50 - 40)
-    timeline = panel._post_timeline(t + 80)
-    assert timeline == {"total": 58.0, "offsets": {"export#1": 0.0, "quantize#1": 18.0, "quantize#2": 33.0,
-                                                   "index#1": 38.0, "evaluate#1": 39.0}}
-    panel._save_post_plan(timeline).join(10)  # written off the GUI thread
-    assert panel._load_post_plan() == timeline
-    path = panel._timeline_path()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["shops"][str(tiny_shop.id)] = "not a plan"  # a damaged entry
-    path.write_text(json.dumps(data), encoding="utf-8")
-    assert panel._load_post_plan() == timeline  # falls back to the newest of any shop
-    path.write_text("{broken", encoding="utf-8")
-    assert panel._load_post_plan() is None  # only an estimate: the default then
-    panel._save_post_plan(timeline).join(10)  # and a damaged file is replaced, not a crash
-    assert panel._load_post_plan() == timeline
+    monkeypatch.setattr(panel, "busy", lambda: True)  # a run's tick, without the run
+    now = time.monotonic()
+    panel.clock = RetrainEta({"total": 50.0, "offsets": {}}, now=now - 12)
+    panel.clock.on_stage("train", 20, now=now - 10)
+    panel.clock.on_progress(10, 20)
+    panel._tick()
+    assert "Elapsed 12 s" in panel.progress.eta_label.text() and "1 min" in panel.progress.eta_label.text()
+    assert panel.progress.bar.value() == int(1000 * panel.clock.fraction) > 0
 
 
 def test_progress_bar_repaints_with_the_next_frame_not_inside_the_update(qtbot, store, tiny_shop):
@@ -164,7 +138,8 @@ def test_progress_bar_repaints_with_the_next_frame_not_inside_the_update(qtbot, 
 
     panel = _panel(qtbot, RetrainPanel, store)
     panel.set_shop(tiny_shop.id)
-    panel.progress.setVisible(True)
+    bar = panel.progress.bar
+    bar.setVisible(True)
     qtbot.waitExposed(panel)
 
     class Paints(QObject):
@@ -176,41 +151,40 @@ def test_progress_bar_repaints_with_the_next_frame_not_inside_the_update(qtbot, 
             return False
 
     paints = Paints()
-    panel.progress.installEventFilter(paints)
+    bar.installEventFilter(paints)
     qtbot.wait(50)
     before = paints.count
-    panel._set_fraction(0.5)
-    assert panel.progress.value() == 500 and paints.count == before  # not painted inside the call
+    panel.progress.set_fraction(0.5)
+    assert bar.value() == 500 and paints.count == before  # not painted inside the call
     qtbot.waitUntil(lambda: paints.count > before, timeout=2000)  # but with the next frame
-    panel._set_fraction(0.4)  # never goes back
-    assert panel.progress.value() == 500
+    assert panel.progress.percent_label.text() == "50%"
 
 
 def test_the_plot_is_built_while_idle_and_shown_by_a_retrain(qtbot, store, tiny_shop):
     """Building and first painting the pyqtgraph plot at the Retrain click held the window for
     90-230 ms; the panel does it beforehand, once the background imports are done (shown or not),
     without the context menus."""
-    from desktop_app.gui.widgets import retrain_panel as rp
+    from desktop_app.gui.widgets.retrain import preload
 
     pytest.importorskip("pyqtgraph")
     hidden = RetrainPanel(store)
     qtbot.addWidget(hidden)
-    rp.preload_plot_and_retrain()
-    assert rp._preloaded.wait(60) and "desktop_app.core.pipeline" in sys.modules
-    qtbot.waitUntil(lambda: bool(hidden._plot), timeout=5000)  # built while the panel was never shown
+    preload.preload_plot_and_retrain()
+    assert preload._preloaded.wait(60) and "desktop_app.core.pipeline" in sys.modules
+    qtbot.waitUntil(lambda: bool(hidden.plot.parts), timeout=5000)  # built while the panel was never shown
     assert not hidden._warm_timer.isActive()
     panel = _panel(qtbot, RetrainPanel, store)
     panel.set_shop(tiny_shop.id)
-    qtbot.waitUntil(lambda: bool(panel._plot), timeout=5000)
-    plot = panel._plot
-    assert plot["widget"].isVisible() and not panel.plot_hint.isVisible()
+    qtbot.waitUntil(lambda: bool(panel.plot.parts), timeout=5000)
+    plot = panel.plot.parts
+    assert plot["widget"].isVisible() and not panel.plot.hint.isVisible()
     assert plot["item"].getViewBox().menu is None and plot["vb2"].menu is None
-    assert panel._ensure_plot() is plot  # built once
+    assert panel.plot.ensure() is plot  # built once
     # Starting and ending a run show and hide the progress bar and the result card: the plot
     # keeps its size (a resize repaints its axes from scratch).
     qtbot.wait(20)
     size = plot["widget"].size()
-    panel.progress.setVisible(True)
+    panel.progress.bar.setVisible(True)
     panel.result_card.setVisible(True)
     qtbot.wait(20)
     assert plot["widget"].size() == size
@@ -246,7 +220,7 @@ def test_failed_retrain_shows_the_error_and_changes_nothing(qtbot, store, tiny_s
     with qtbot.waitSignal(retrain.retrain_failed, timeout=TRAIN_TIMEOUT) as failed:
         assert retrain.start_retrain()
     assert "does not exist" in failed.args[0]
-    assert retrain.result_card.property("state") == "failed" and "missing" in retrain.result_text.text()
+    assert retrain.result_card.property("state") == "failed" and "missing" in retrain.result_card.text.text()
     assert store.active_version(tiny_shop.id).id == untuned.id
 
 
@@ -256,7 +230,7 @@ def test_invalid_stored_settings_are_reported_before_starting(qtbot, store, tiny
     retrain.set_shop(tiny_shop.id)
     assert not retrain.start_retrain()
     assert not retrain.busy() and retrain.result_card.property("state") == "failed"
-    assert "epochs" in retrain.result_text.text()
+    assert "epochs" in retrain.result_card.text.text()
 
 
 # ----------------------------------------------------------------------------- query panel

@@ -14,13 +14,10 @@ from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-ANSWER_COLOR = "#389e0d"
-SUGGEST_COLOR = "#d48806"
-NO_MATCH_COLOR = "#cf1322"
-TRACK_COLOR = "#eef0f3"
-NEUTRAL_COLOR = "#8c96a5"
+from ..style import ANSWER, DECISION_COLORS, NEUTRAL, NO_MATCH, SUGGEST, TEXT, TRACK  # noqa: F401
 
-DECISION_COLORS = {"answer": ANSWER_COLOR, "suggest": SUGGEST_COLOR, "no_match": NO_MATCH_COLOR}
+# The palette's decision colours under the names the dialogs import from here.
+ANSWER_COLOR, SUGGEST_COLOR, NO_MATCH_COLOR, TRACK_COLOR, NEUTRAL_COLOR = ANSWER, SUGGEST, NO_MATCH, TRACK, NEUTRAL
 
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 1  # float score of the cell
 
@@ -101,7 +98,7 @@ class ScoreBarDelegate(QStyledItemDelegate):
         font.setFamilies(["DejaVu Sans Mono", "Menlo", "Consolas", *font.families()])
         font.setPointSizeF(max(8.0, opt.font.pointSizeF() - 0.5))
         painter.setFont(font)
-        painter.setPen(QColor("#1f2329"))
+        painter.setPen(QColor(TEXT))
         text_rect = QRectF(track.right() + 6, r.top(), self.TEXT_WIDTH - 6, r.height())
         painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), f"{score:.3f}")
         painter.restore()

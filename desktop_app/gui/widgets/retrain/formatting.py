@@ -1,0 +1,35 @@
+"""Durations, percentages and a version's accuracy as the retrain panel writes them."""
+
+from __future__ import annotations
+
+import math
+
+
+def _tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("RetrainPanel", text)
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return _tr("{s} s").format(s=seconds)
+    if seconds < 3600:
+        return _tr("{m} min {s} s").format(m=seconds // 60, s=seconds % 60)
+    return _tr("{h} h {m} min").format(h=seconds // 3600, m=seconds % 3600 // 60)
+
+
+def format_pct(x) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def version_top1(version) -> tuple[float | None, str]:
+    """The version's validation top-1 and how it was measured ('val' or 'loo')."""
+    if version is None:
+        return None, ""
+    m = version.metrics
+    value = m.get("val_top1_" + version.params.get("runtime_variant", "float32"))
+    if value is not None:
+        return value, "val"
+    return m.get("loo_top1"), "loo"
