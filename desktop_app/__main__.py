@@ -1,4 +1,4 @@
-"""Entry point: `standardq` / `python -m desktop_app`."""
+"""Entry point: `standardq` / `python -m desktop_app`: the desktop application or a command."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from .cli import main as cli_main
+    from .cli import parse, run
 
-    return cli_main(sys.argv[1:] if argv is None else argv)
+    args, _ = parse(sys.argv[1:] if argv is None else argv)
+    if args.command == "gui":
+        from .gui.app import run_gui  # Qt is imported only here: the commands never load it
+
+        return run_gui(args.home, screenshot=args.screenshot, demo=args.demo)
+    return run(args)
 
 
 if __name__ == "__main__":  # PyInstaller runs this module as a script

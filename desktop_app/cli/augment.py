@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .cli import CliError, TqdmReporter, _find_standard, _matcher, _shop, _store
+from .common import CliError, TqdmReporter, find_standard, get_shop, open_matcher, open_store
 
 # The presets of core.augment.llm.PRESETS, named here so building the parser imports nothing heavy.
 PROVIDERS = ("deepseek", "moonshot", "ollama", "openai", "qwen", "vllm", "zhipu")
@@ -50,7 +50,7 @@ def add_augment_commands(sub) -> None:
     s.add_argument("--add-entity", nargs="+", default=[], dest="add_entity", metavar="WORD")
     s.add_argument("--remove-entity", nargs="+", default=[], dest="remove_entity", metavar="WORD")
     s.add_argument("--add-synonyms", nargs="+", default=[], dest="add_synonyms", metavar="A,B,C",
-                   help="one group per argument, words separated by commas")
+                   help="one group per argument, words separated by commas, 、 or spaces")
     s.add_argument("--remove-synonyms", nargs="+", default=[], dest="remove_synonyms", metavar="WORD",
                    help="drop the groups holding these words")
     s.set_defaults(func=cmd_augment_dict)
@@ -68,29 +68,29 @@ def add_augment_commands(sub) -> None:
 
 # ----------------------------------------------------------------------------- augment
 def cmd_augment(args) -> int:
-    from .core.augment.guard import Guard
+    from ..core.augment.guard import Guard
 
-    store = _store(args)
-    shop = _shop(store, args.shop)
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
     ids = None
     if args.questions:
-        ids = [_find_standard(store, shop, q).id for q in args.questions]
+        ids = [find_standard(store, shop, q).id for q in args.questions]
     if not store.standards(shop.id):
         raise CliError(f"shop '{shop.name}' has no standard questions yet")
     if args.per_question is not None and args.per_question < 1:
         raise CliError("--per-question must be at least 1")
     settings = _llm_settings(args) if args.method == "llm" else None  # bad options fail before any work
     guard = (Guard(store, shop.id) if args.no_encoder_check
-             else Guard.for_shop(store, shop.id, matcher=_matcher(store, shop)))
+             else Guard.for_shop(store, shop.id, matcher=open_matcher(store, shop)))
     reporter = TqdmReporter()
     try:
         if args.method == "rules":
-            from .core.augment.rules import DEFAULT_PER_QUESTION, augment_rules
+            from ..core.augment.rules import DEFAULT_PER_QUESTION, augment_rules
 
             summary = augment_rules(store, shop.id, standard_ids=ids, seed=args.seed, guard=guard, reporter=reporter,
                                     per_question=args.per_question or DEFAULT_PER_QUESTION)
         else:
-            from .core.augment.llm import DEFAULT_PER_QUESTION, NotConfirmed, augment_llm
+            from ..core.augment.llm import DEFAULT_PER_QUESTION, NotConfirmed, augment_llm
 
             try:
                 summary = augment_llm(store, shop.id, settings, standard_ids=ids, guard=guard, reporter=reporter,
@@ -105,8 +105,8 @@ def cmd_augment(args) -> int:
 
 
 def _llm_settings(args):
-    from .core.augment.llm import LlmSettings
-    from .core.augment.secrets import load_key
+    from ..core.augment.llm import LlmSettings
+    from ..core.augment.secrets import load_key
 
     if args.concurrency < 1 or args.batch_size < 1 or args.timeout <= 0:
         raise CliError("--concurrency, --batch-size and --timeout must be positive")
@@ -166,7 +166,7 @@ def _print_summary(summary, shop_name: str) -> None:
 def cmd_augment_key(args) -> int:
     import getpass
 
-    from .core.augment.secrets import delete_key, mask, store_key
+    from ..core.augment.secrets import delete_key, mask, store_key
 
     name = args.provider or args.base_url
     if args.delete:
@@ -179,20 +179,20 @@ def cmd_augment_key(args) -> int:
 
 
 def cmd_augment_dict(args) -> int:
-    from .core.augment.rules import AugmentSettings
+    from ..core.shop_settings import load_settings, parse_synonym_group, update_settings
 
-    store = _store(args)
-    shop = _shop(store, args.shop)
-    s = AugmentSettings.load(store, shop.id)
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
+    s = load_settings(store, shop.id).augment
     if args.add_entity or args.remove_entity or args.add_synonyms or args.remove_synonyms:
         s.entities = [e for e in s.entities if e not in set(args.remove_entity)] + args.add_entity
         s.synonyms = [g for g in s.synonyms if not set(g) & set(args.remove_synonyms)]
         for group in args.add_synonyms:
-            words = [w.strip() for w in group.replace("，", ",").split(",") if w.strip()]
+            words = parse_synonym_group(group)
             if len(words) < 2:
                 raise CliError(f"a synonym group needs at least two words: '{group}'")
             s.synonyms.append(words)
-        s.save(store, shop.id)
+        s = update_settings(store, shop.id, augment=s).augment
     print(f"entities: {'、'.join(s.entities) or '(none)'}")
     print("synonym groups: " + ("; ".join("/".join(g) for g in s.synonyms) or "(none; the built-in ones apply)"))
     return 0
@@ -200,11 +200,11 @@ def cmd_augment_dict(args) -> int:
 
 # ----------------------------------------------------------------------------- review
 def cmd_review(args) -> int:
-    from .core.augment import review
+    from ..core.augment import review
 
-    store = _store(args)
-    shop = _shop(store, args.shop)
-    sq = _find_standard(store, shop, args.question) if args.question else None
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
+    sq = find_standard(store, shop, args.question) if args.question else None
     if args.accept_all or args.reject_all:
         status = "accepted" if args.accept_all else "rejected"
         n = review(store, shop.id, status, source=args.source, standard_id=sq.id if sq else None, ids=args.ids)

@@ -3,10 +3,9 @@ with which decision thresholds, and what in the data to fix first."""
 
 from __future__ import annotations
 
-import json
 import sys
 
-from .cli import CliError, TqdmReporter, _find_standard, _fmt, _shop, _store
+from .common import CliError, TqdmReporter, find_standard, fmt, get_shop, open_store, print_json
 
 
 def add_eval_commands(sub) -> None:
@@ -43,49 +42,21 @@ def add_eval_commands(sub) -> None:
 
 # ----------------------------------------------------------------------------- eval
 def cmd_eval(args) -> int:
-    from .core.matcher import Matcher
-    from .core.report import base_encoder_for, build_report
+    from ..core.services.quality import evaluate_version, labelled_questions
 
-    store = _store(args)
-    shop = _shop(store, args.shop)
-    matcher = Matcher.open(store, shop.id)
-    version = matcher.version
-    extra = None
-    if args.test:
-        extra = _labelled_file(store, shop, args.test)
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
+    extra = labelled_questions(store, shop.id, args.test) if args.test else None
     reporter = TqdmReporter()
     try:
-        base = base_encoder_for(version, reporter) if version.loss != "none" else None
-        report = build_report(store, shop.id, version, matcher, base_encoder=base, reporter=reporter,
-                              extra_questions=extra)
+        report = evaluate_version(store, shop.id, extra_questions=extra, reporter=reporter)
     finally:
         reporter.close()
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print_json(report, indent=2)
         return 0
     print_report(report)
     return 0
-
-
-def _labelled_file(store, shop, path):
-    from .core.normalize import normalize_text
-    from .core.prepare import read_batch_file
-    from .core.report import Questions
-
-    queries, expected = read_batch_file(path)
-    if expected is None:
-        raise CliError(f"{path} has no expected column: --test needs the right standard question per line "
-                       "(an empty cell for a question that must match nothing)")
-    q = Questions(origin=f"file {path}")
-    for i, (text, exp) in enumerate(zip(queries, expected), 2):
-        sid = None
-        if exp:
-            sq = store.find_standard(shop.id, exp)
-            if sq is None:
-                raise CliError(f"{path}, row {i}, column expected: no standard question '{exp}' in shop '{shop.name}'")
-            sid = sq.id
-        q.add(normalize_text(text), sid)
-    return q
 
 
 def print_report(r: dict) -> None:
@@ -98,18 +69,18 @@ def print_report(r: dict) -> None:
     for name, block in r["models"].items():
         for rule in ("best", "centroid"):
             m = block[rule]
-            print(f"{name:<12}{rule:<10}{_fmt(m.get('top1')):>8}{_fmt(m.get('top3')):>8}{_fmt(m.get('mrr')):>8}")
+            print(f"{name:<12}{rule:<10}{fmt(m.get('top1')):>8}{fmt(m.get('top3')):>8}{fmt(m.get('mrr')):>8}")
     t = r["thresholds"]
     o = r["models"][r["main"]]["on_report_half"]
     print()
     print(f"thresholds: answer >= {t['answer']} with a lead of {t.get('margin', 0)}; suggest >= {t['suggest']}")
-    print(f"on the report half: precision {_fmt(o['precision'])}, in-scope answered {_fmt(o['coverage'])}, "
-          f"'none' answered {_fmt(o['none_answered'])}")
+    print(f"on the report half: precision {fmt(o['precision'])}, in-scope answered {fmt(o['coverage'])}, "
+          f"'none' answered {fmt(o['none_answered'])}")
     if t.get("note"):
         print(f"note: {t['note']}")
     open_set = r.get("open_set")
     if open_set and open_set.get("n_questions"):
-        parts = ", ".join(f"{name} {_fmt(open_set[name].get('top1'))}" for name in r["models"] if name in open_set)
+        parts = ", ".join(f"{name} {fmt(open_set[name].get('top1'))}" for name in r["models"] if name in open_set)
         print(f"standard questions added after training: {open_set['n_classes']} "
               f"({open_set['n_questions']} questions): top-1 {parts}")
     if r["confused"]:
@@ -120,10 +91,10 @@ def print_report(r: dict) -> None:
 
 # ----------------------------------------------------------------------------- test set
 def cmd_testset(args) -> int:
-    store = _store(args)
-    shop = _shop(store, args.shop)
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
     if args.import_file:
-        from .core.prepare import read_batch_file
+        from ..core.io_formats import read_batch_file
 
         queries, expected = read_batch_file(args.import_file)
         if expected is None:
@@ -133,7 +104,7 @@ def cmd_testset(args) -> int:
     elif args.add:
         if args.none == bool(args.expect):
             raise CliError("--add needs either --expect STANDARD or --none")
-        sid = _find_standard(store, shop, args.expect).id if args.expect else None
+        sid = find_standard(store, shop, args.expect).id if args.expect else None
         store.add_test_question(shop.id, args.add, sid)
         print("test question added")
     elif args.clear:
@@ -151,14 +122,15 @@ def cmd_testset(args) -> int:
 
 # ----------------------------------------------------------------------------- thresholds
 def cmd_thresholds(args) -> int:
-    from .core.matcher import effective_thresholds, set_threshold_override
+    from ..core.matcher import effective_thresholds
+    from ..core.shop_settings import set_thresholds
 
-    store = _store(args)
-    shop = _shop(store, args.shop)
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
     if args.reset:
-        set_threshold_override(store, shop.id, answer=None, suggest=None, margin=None)
+        set_thresholds(store, shop.id, answer=None, suggest=None, margin=None)
     elif any(v is not None for v in (args.answer, args.suggest, args.margin)):
-        set_threshold_override(store, shop.id, **{k: v for k, v in (("answer", args.answer), ("suggest", args.suggest),
+        set_thresholds(store, shop.id, **{k: v for k, v in (("answer", args.answer), ("suggest", args.suggest),
                                                                      ("margin", args.margin)) if v is not None})
     version = store.active_version(shop.id)
     if version is None:
@@ -171,20 +143,16 @@ def cmd_thresholds(args) -> int:
 
 # ----------------------------------------------------------------------------- doctor
 def cmd_doctor(args) -> int:
-    from .core.doctor import examine, summary
-    from .core.matcher import Matcher, NoModelError
+    from ..core.doctor import summary
+    from ..core.services.quality import run_doctor
 
-    store = _store(args)
-    shop = _shop(store, args.shop)
-    try:
-        matcher = Matcher.open(store, shop.id)
-        outliers = matcher.version.metrics.get("outliers") or []
-    except NoModelError:
-        matcher, outliers = None, []
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
+    findings, with_model = run_doctor(store, shop.id)
+    if not with_model:
         print("no model yet: only the text checks ran", file=sys.stderr)
-    findings = examine(store, shop.id, matcher, outliers)
     if args.json:
-        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2))
+        print_json([f.to_dict() for f in findings], indent=2)
         return 0
     for f in findings:
         print(f"{f.severity:<8}{f.kind:<18}{f.message}")

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .augment.guard import dedup_key
+from .normalize import dedup_key
 from .reporter import NULL, Reporter
 from .store import similar_label, standard_label
 
@@ -88,6 +88,21 @@ def examine(store, shop_id: int, matcher=None, outliers=(), reporter: Reporter =
         findings += _embedding_checks(matcher, standards, similars, outliers, reporter)
     findings.sort(key=lambda f: (SEVERITY[f.severity], -(f.score or 0.0)))
     return findings
+
+
+def examine_shop(store, shop_id: int, reporter: Reporter = NULL, encoder_factory=None,
+                 matcher=None) -> tuple[list[Finding], bool]:
+    """`examine` with the shop's active model when it has one (its embeddings and training
+    outliers), and whether a model took part (without one, only the text checks run)."""
+    from .matcher import Matcher, NoModelError
+
+    if matcher is None:
+        try:
+            matcher = Matcher.open(store, shop_id, encoder_factory=encoder_factory)
+        except NoModelError:
+            matcher = None
+    outliers = (matcher.version.metrics.get("outliers") or []) if matcher is not None else []
+    return examine(store, shop_id, matcher, outliers, reporter), matcher is not None
 
 
 def _text_duplicates(standards, similars) -> list[Finding]:

@@ -29,6 +29,17 @@ _ALIASES = {"standard_question": ("标准问", "标准问题"), "similar_questio
             "category": ("类目", "分类"), "answer": ("答案", "回复"), "enabled": ("启用", "是否启用"),
             "source": ("来源",), "status": ("状态",)}
 _HEADER_NAMES = {alias: col for col, aliases in _ALIASES.items() for alias in (col, *aliases)}
+# Headers seen in the FAQ exports of other platforms (Alibaba 智能对话机器人 / 小蜜, Tencent, Dialogflow
+# sheets...), used only for a column that the names above do not already give.
+FOREIGN_HEADERS = {
+    "standard_question": ("问题", "标准问法", "知识标题", "知识点", "问题标题", "主问题", "faq问题",
+                          "question", "title", "intent", "faq"),
+    "similar_question": ("相似问法", "相似问题列表", "扩展问", "扩展问题", "相似说法", "相似问句", "同义问",
+                         "similar", "similar questions", "training phrase", "training phrases", "utterance",
+                         "utterances", "examples"),
+    "answer": ("回答", "答案内容", "回复内容", "答复", "response", "reply", "responses"),
+    "category": ("类别", "分类名称", "类目名称", "目录", "知识分类", "分组", "知识分组", "group", "topic"),
+}
 _BOOLS = {**dict.fromkeys(("true", "1", "yes", "y", "是"), True),
           **dict.fromkeys(("false", "0", "no", "n", "否"), False)}
 _SOURCES = {**{s: s for s in ("manual", "imported", "rules", "llm", "log")},
@@ -73,10 +84,43 @@ class ImportRow:
 
 # ----------------------------------------------------------------------------- reading
 def read_rows(path: Path) -> tuple[list[ImportRow], list[str]]:
-    """Rows of a file (multi-line similar cells expanded) and warnings about ignored columns."""
+    """Rows of a file (multi-line similar cells expanded) and warnings about ignored columns.
+    Other platforms' headers are understood as the application's import dialog guesses them."""
     path = Path(path)
     headers, cells = read_table(path)
-    return _convert(headers, cells, None, path.name, first_data_row(path))
+    return _convert(headers, cells, guessed_mapping(headers), path.name, first_data_row(path))
+
+
+def _recognised(headers: list[str]) -> dict[int, str]:
+    """Our own header names. map_columns insists on a standard-question column, so when the file
+    has none, a placeholder one is appended to let it name the other columns."""
+    for candidate in (headers, [*headers, "standard_question"]):
+        try:
+            columns, _ = map_columns(candidate, None, "")
+        except FileFormatError:  # no standard question column, or two columns meaning the same
+            continue
+        return {i: col for col, i in columns.items() if i < len(headers)}
+    return {}
+
+
+def guess_columns(headers: list[str]) -> dict[int, str]:
+    """Column index -> our column: our own names first, then other platforms' (FOREIGN_HEADERS)."""
+    foreign = {_header_key(n): col for col, names in FOREIGN_HEADERS.items() for n in names}
+    guessed = _recognised(headers)
+    for i, header in enumerate(headers):
+        col = foreign.get(_header_key(header))
+        if i not in guessed and col and col not in guessed.values():
+            guessed[i] = col
+    return guessed
+
+
+def guessed_mapping(headers: list[str]) -> dict[str, str] | None:
+    """A mapping for `rows_from_table` when other platforms' headers name columns; None when our
+    own names say it all (then unknown columns are warned about as usual)."""
+    guessed = guess_columns(headers)
+    if guessed == _recognised(headers):
+        return None
+    return {headers[i]: col for i, col in guessed.items()}
 
 
 def first_data_row(path: Path) -> int:
@@ -105,20 +149,29 @@ def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
     return table[0], [(r + [""] * width)[:width] for r in table[1:]]
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
+def decode_text(data: bytes, file_label: str, hint: str = "save it as UTF-8") -> str:
+    """A text file's bytes as UTF-8 (with or without BOM) or GB18030, the encodings Chinese
+    spreadsheets and editors save; FileFormatError naming the line where decoding failed."""
     failures = []
     for encoding in ("utf-8-sig", "gb18030"):  # strict: a wrong guess must fail, not give mojibake
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError as exc:
             failures.append(exc.start)
-    else:  # report where the likelier encoding broke down: the one that got further
-        pos = max(failures)
-        raise FileFormatError(path.name, data.count(b"\n", 0, pos) + 1, None,
-                              f"is neither UTF-8 nor GB18030 text (byte 0x{data[pos]:02x} at offset {pos} "
-                              "cannot be decoded); save it as 'CSV UTF-8'")
+    pos = max(failures)  # report where the likelier encoding broke down: the one that got further
+    raise FileFormatError(file_label, data.count(b"\n", 0, pos) + 1, None,
+                          f"is neither UTF-8 nor GB18030 text (byte 0x{data[pos]:02x} at offset {pos} "
+                          f"cannot be decoded); {hint}")
+
+
+def read_text_lines(path: Path) -> list[str]:
+    """The lines of a plain text file (UTF-8 or GB18030), as written."""
+    path = Path(path)
+    return decode_text(path.read_bytes(), path.name).splitlines()
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    text = decode_text(path.read_bytes(), path.name, "save it as 'CSV UTF-8'")
     if "\x00" in text:  # UTF-16 without BOM, or a binary file, decodes "fine" as GB18030
         raise FileFormatError(path.name, text.count("\n", 0, text.index("\x00")) + 1, None,
                               "contains NUL bytes (UTF-16 or not a text file?); save it as 'CSV UTF-8'")
@@ -355,3 +408,47 @@ def _write_xlsx(tmp: str, records: list[dict], name: str) -> None:
             row.append(cell)
         ws.append(row)
     wb.save(tmp)
+
+
+# ----------------------------------------------------------------------------- batch test files (query / expected)
+QUERY_HEADERS = ("query", "question", "问题", "用户问题", "顾客问题", "咨询")
+EXPECTED_HEADERS = ("expected", "standard_question", "标准问", "标准问题", "期望", "期望标准问")
+BATCH_FORMATS = (".txt", ".csv", ".xlsx", ".json")
+MAX_BATCH_QUESTIONS = 100_000
+
+
+def read_batch_file(path) -> tuple[list[str], list[str] | None]:
+    """Questions of a batch test file, and their expected standard questions when the file has them.
+
+    `.txt`: one question per line (UTF-8 or GB18030). `.csv` / `.xlsx` / `.json`: a `query` / `问题`
+    column and an optional `expected` / `标准问` column; an empty expected cell means the question
+    should match nothing. Raises io_formats.FileFormatError with a message fit for the operator.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in BATCH_FORMATS:
+        raise FileFormatError(path.name, None, None,
+                              f"unsupported file type '{suffix}' (use .txt, .csv, .xlsx or .json)")
+    if suffix == ".txt":
+        queries = [line.strip() for line in read_text_lines(path) if line.strip()]
+        expected = None
+    else:
+        headers, cells = read_table(path)
+        keys = [_header_key(h) for h in headers]
+        q_col = next((keys.index(h) for h in QUERY_HEADERS if h in keys), None)
+        e_col = next((keys.index(h) for h in EXPECTED_HEADERS if h in keys), None)
+        if q_col is None:
+            if len(headers) == 1:  # a one-column sheet: its header is the first question
+                q_col, cells = 0, [[headers[0]], *cells]
+            else:
+                raise FileFormatError(path.name, 1, None, "has no question column (name it 'query' or '问题'; "
+                                      "an optional 'expected' or '标准问' column holds the right answers)")
+        rows = [r for r in cells if r[q_col].strip()]
+        queries = [r[q_col].strip() for r in rows]
+        expected = [r[e_col].strip() for r in rows] if e_col is not None else None
+    if not queries:
+        raise FileFormatError(path.name, None, None, "holds no questions")
+    if len(queries) > MAX_BATCH_QUESTIONS:
+        raise FileFormatError(path.name, None, None, f"holds {len(queries)} questions; the limit is "
+                              f"{MAX_BATCH_QUESTIONS}")
+    return queries, expected

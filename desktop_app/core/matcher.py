@@ -17,6 +17,7 @@ from .calibration import decide
 from .index import VectorIndex
 from .normalize import normalize_text
 from .runtime import OnnxEncoder
+from .shop_settings import load_settings, set_thresholds
 from .store import ModelVersion, NotFoundError, Store, StoreError
 from .twins import NO_TWINS, Twins
 
@@ -67,39 +68,17 @@ def sync_index(store: Store, shop_id: int, index: VectorIndex, encoder: OnnxEnco
     return {e.label: e.standard_id for e in entries}
 
 
-OVERRIDE_KEY = "thresholds"  # shop_settings()[OVERRIDE_KEY]: the operator's own answer / suggest / margin
-
-
 def effective_thresholds(store: Store, shop_id: int, version: ModelVersion) -> dict:
     """The version's calibrated thresholds, with the operator's overrides (if any) on top."""
-    override = store.shop_settings(shop_id).get(OVERRIDE_KEY) or {}
-    merged = {**version.thresholds, **{k: float(v) for k, v in override.items() if k in ("answer", "suggest", "margin")}}
+    override = load_settings(store, shop_id).thresholds
+    merged = {**version.thresholds, **override}
     if override:
-        merged["overridden"] = sorted(k for k in override if k in ("answer", "suggest", "margin"))
+        merged["overridden"] = sorted(override)
     return merged
 
 
-def set_threshold_override(store: Store, shop_id: int, **values: float | None) -> dict:
-    """Set (a float) or clear (None) the operator's answer / suggest / margin; returns the override."""
-    settings = store.shop_settings(shop_id)
-    override = dict(settings.get(OVERRIDE_KEY) or {})
-    for key, value in values.items():
-        if key not in ("answer", "suggest", "margin"):
-            raise ValueError(f"unknown threshold '{key}'")
-        if value is None:
-            override.pop(key, None)
-        elif not -1.0 <= float(value) <= 1.0:
-            raise ValueError(f"the {key} threshold is a cosine similarity: between -1 and 1, got {value}")
-        else:
-            override[key] = float(value)
-    if override.get("suggest", -2) > override.get("answer", 2):
-        raise ValueError("the suggest threshold must not be above the answer threshold")
-    if override:
-        settings[OVERRIDE_KEY] = override
-    else:
-        settings.pop(OVERRIDE_KEY, None)
-    store.set_shop_settings(shop_id, settings)  # open matchers read it at their next query
-    return override
+# The operator's own answer / suggest / margin; open matchers read them at their next query.
+set_threshold_override = set_thresholds
 
 
 class Matcher:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -18,25 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from .config import TrainConfig
-from .encoders import DEFAULT_BASE_MODEL, input_prefix, resolve_base_model
+from .encoders import input_prefix, resolve_base_model
 from .evaluation import class_scores, top1
 from .index import VectorIndex
 from .matcher import sync_index
-from ..paths import cache_dir
+from .model_files import base_onnx_dir, version_dir
 from .reporter import NULL, Cancelled, Reporter
 from .runtime import OnnxEncoder
+from .shop_settings import load_settings
 from .store import ModelVersion, Store, StoreError
 
 KEEP_VERSIONS = 3
 INT8_TOLERANCE = 0.005  # int8 serves queries if validation top-1 stays within 0.5 points
-LOO_MAX_QUERIES = 1500
-BASE_EXPORT_VERSION = "v2"  # bump when export settings change, so cached base exports are redone  # leave-one-out sample size for the untuned version's thresholds
-
-# Parity texts for exporting a base model, which has no shop data of its own.
-PARITY_SAMPLES = [
-    "扫地机器人吸力变小了怎么办", "洗地机拖完地有水渍", "怎么开发票", "退货运费谁出", "App 连不上 Wi-Fi",
-    "How do I reset the robot?", "where is my order", "充电座找不到了", "滚刷多久换一次", "转人工",
-]
+LOO_MAX_QUERIES = 1500  # leave-one-out sample size for the untuned version's thresholds
 
 
 @dataclass
@@ -45,33 +38,6 @@ class RetrainResult:
     val_top1_before: float
     val_top1_after: float
     seconds: float
-
-
-def version_dir(store: Store, shop_id: int, version_id: int) -> Path:
-    return store.home / "shops" / str(shop_id) / f"v{version_id}"
-
-
-def _slug(spec: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", spec).strip("_")
-
-
-def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> Path:
-    """The untuned base encoder as ONNX, exported once per user into the cache."""
-    target = cache_dir() / "onnx" / BASE_EXPORT_VERSION / _slug(spec)
-    if (target / "standardq_encoder.json").exists():
-        return target
-    from .export import export_onnx
-
-    base = resolve_base_model(spec, reporter)
-    reporter.stage("export base model")
-    if target.exists():
-        shutil.rmtree(target)  # a leftover of an interrupted export
-    export_onnx(base.path, target, prefix=input_prefix(spec), parity_texts=PARITY_SAMPLES, reporter=reporter)
-    return target
-
-
-def _shop_base_model(store: Store, shop_id: int) -> str:
-    return store.shop_settings(shop_id).get("base_model", DEFAULT_BASE_MODEL)
 
 
 def build_index(store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder,
@@ -111,13 +77,13 @@ def ensure_model(store: Store, shop_id: int, reporter: Reporter = NULL) -> Model
     active = store.active_version(shop_id)
     if active is not None:
         return active
-    spec = _shop_base_model(store, shop_id)
+    spec = load_settings(store, shop_id).effective_base_model
     onnx_dir = base_onnx_dir(spec, reporter)
     snapshot = store.training_snapshot(shop_id)
     version = store.add_version(shop_id, base_model=spec, loss="none", params={"runtime_variant": "float32"},
                                 data_hash=snapshot["data_hash"], data_revision=snapshot["revision"],
                                 status="indexing", onnx_dir=str(onnx_dir))
-    vdir = version_dir(store, shop_id, version.id)
+    vdir = version_dir(store.home, shop_id, version.id)
     try:
         reporter.stage("choose encoder")
         variant, result, metrics = _choose_variant(
@@ -138,15 +104,9 @@ def ensure_model(store: Store, shop_id: int, reporter: Reporter = NULL) -> Model
 
 def check_data(store: Store, shop_id: int, reporter: Reporter = NULL) -> list[dict]:
     """The data doctor before training, with the active model's embeddings when there is one."""
-    from .doctor import examine, summary
-    from .matcher import Matcher, NoModelError
+    from .doctor import examine_shop, summary
 
-    active = store.active_version(shop_id)
-    try:
-        matcher = Matcher.open(store, shop_id) if active is not None else None
-    except NoModelError:
-        matcher = None
-    findings = examine(store, shop_id, matcher, (active.metrics.get("outliers") or []) if active else [], reporter)
+    findings, _ = examine_shop(store, shop_id, reporter)
     counts = summary(findings)
     reporter.log(f"data doctor: {counts['problem']} problems, {counts['warning']} warnings, {counts['info']} notes")
     for f in findings[:5]:
@@ -160,6 +120,7 @@ def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder
     from .matcher import Matcher
     from .report import base_encoder_for, build_report
 
+    # Not services.quality.evaluate_version: this one reuses the encoder that is open already.
     matcher = Matcher(store, shop_id, version, encoder=encoder)
     base = base_encoder_for(version, reporter) if side_by_side else None
     report = build_report(store, shop_id, version, matcher, base_encoder=base, reporter=reporter)
@@ -230,7 +191,7 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
     from .training import split_snapshot, train
 
     t0 = time.time()
-    config = config or TrainConfig(base_model=_shop_base_model(store, shop_id))
+    config = config or TrainConfig(base_model=load_settings(store, shop_id).effective_base_model)
     snapshot = store.training_snapshot(shop_id)
     n_classes = len(snapshot["classes"])
     if n_classes < 2:
@@ -241,7 +202,7 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
     version = store.add_version(shop_id, base_model=config.base_model, loss=config.loss,
                                 params=config.to_dict(), data_hash=snapshot["data_hash"],
                                 data_revision=snapshot["revision"], status="training")
-    vdir = version_dir(store, shop_id, version.id)
+    vdir = version_dir(store.home, shop_id, version.id)
     try:
         result = train(snapshot, config, base.path, prefix, vdir / "model", reporter)
         reporter.check_cancel()
@@ -315,7 +276,7 @@ def cleanup(store: Store, shop_id: int, keep: int = KEEP_VERSIONS) -> list[int]:
     for v in ready[:-keep] if keep > 0 else ready:
         if v.active:
             continue
-        shutil.rmtree(version_dir(store, shop_id, v.id), ignore_errors=True)
+        shutil.rmtree(version_dir(store.home, shop_id, v.id), ignore_errors=True)
         store.update_version(v.id, files_removed=1)
         removed.append(v.id)
     return removed
@@ -327,7 +288,7 @@ def abandon_unfinished(store: Store, shop_id: int) -> list[int]:
     for v in store.versions(shop_id):
         if v.status in ("training", "indexing") and not v.active:
             store.update_version(v.id, status="failed")
-            shutil.rmtree(version_dir(store, shop_id, v.id), ignore_errors=True)
+            shutil.rmtree(version_dir(store.home, shop_id, v.id), ignore_errors=True)
             left.append(v.id)
     return left
 

@@ -12,53 +12,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import TrainConfig
-from .encoders import DEFAULT_BASE_MODEL
+from .io_formats import read_batch_file  # noqa: F401 - lives in io_formats; the query panel imports it here
 from .reporter import NULL, Reporter
-from .store import Store, StoreError
+from .shop_settings import load_settings, update_settings
+from .store import Store
 
-SETTINGS_KEY = "train"  # store.shop_settings(shop_id)[SETTINGS_KEY]: sparse TrainConfig overrides
 
-
+# Kept for callers that predate core.shop_settings, which holds the logic.
 def shop_base_model(store: Store, shop_id: int) -> str:
-    """The base model the shop's untuned version uses (and retrains start from, unless overridden)."""
-    return store.shop_settings(shop_id).get("base_model") or DEFAULT_BASE_MODEL
+    return load_settings(store, shop_id).effective_base_model
 
 
 def shop_train_overrides(store: Store, shop_id: int) -> dict:
-    """The operator's stored training settings: only what differs from the defaults."""
-    train = store.shop_settings(shop_id).get(SETTINGS_KEY) or {}
-    return dict(train) if isinstance(train, dict) else {}
+    return dict(load_settings(store, shop_id).train)
 
 
 def shop_train_config(store: Store, shop_id: int) -> TrainConfig:
-    """The TrainConfig a retrain of this shop uses: defaults, the shop's base model, its overrides.
-
-    Raises ValueError (with a message fit for the operator) when the stored overrides are invalid.
-    """
-    return TrainConfig.from_dict({"base_model": shop_base_model(store, shop_id), **shop_train_overrides(store, shop_id)})
+    return load_settings(store, shop_id).train_config()
 
 
 def save_train_overrides(store: Store, shop_id: int, overrides: dict) -> TrainConfig:
-    """Validate and store sparse training settings for a shop; returns the resulting config."""
-    config = TrainConfig.from_dict({"base_model": shop_base_model(store, shop_id), **overrides})
-    settings = store.shop_settings(shop_id)
-    if overrides:
-        settings[SETTINGS_KEY] = dict(overrides)
-    else:
-        settings.pop(SETTINGS_KEY, None)
-    store.set_shop_settings(shop_id, settings)
-    return config
+    return update_settings(store, shop_id, train=dict(overrides)).train_config()
 
 
 def ensure_model_job(home: str, shop_id: int, reporter: Reporter = NULL) -> dict:
     """`pipeline.ensure_model` with picklable arguments: the untuned version of a shop with none."""
-    from .pipeline import ensure_model
+    from .services.matching import ensure_untuned_model
 
     store = Store(Path(home))
     try:
-        if store.active_version(shop_id) is None and not store.index_entries(shop_id):
-            raise StoreError("this shop has no enabled questions yet: import or add some first")
-        version = ensure_model(store, shop_id, reporter)
+        version = ensure_untuned_model(store, shop_id, reporter)
         return {"version_id": version.id}
     finally:
         store.close()
@@ -76,67 +59,7 @@ def activate_job(home: str, version_id: int, reporter: Reporter = NULL) -> dict:
         store.close()
 
 
-# ----------------------------------------------------------------------------- batch test files
-QUERY_HEADERS = ("query", "question", "问题", "用户问题", "顾客问题", "咨询")
-EXPECTED_HEADERS = ("expected", "standard_question", "标准问", "标准问题", "期望", "期望标准问")
-BATCH_FORMATS = (".txt", ".csv", ".xlsx", ".json")
-MAX_BATCH_QUESTIONS = 100_000
-
-
-def _header(text: str) -> str:
-    import re
-    import unicodedata
-
-    return re.sub(r"[\s\-]+", "_", unicodedata.normalize("NFKC", text.replace("\ufeff", "")).strip().casefold())
-
-
-def read_batch_file(path) -> tuple[list[str], list[str] | None]:
-    """Questions of a batch test file, and their expected standard questions when the file has them.
-
-    `.txt`: one question per line (UTF-8 or GB18030). `.csv` / `.xlsx` / `.json`: a `query` / `问题`
-    column and an optional `expected` / `标准问` column; an empty expected cell means the question
-    should match nothing. Raises io_formats.FileFormatError with a message fit for the operator.
-    """
-    from .io_formats import FileFormatError, read_table
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in BATCH_FORMATS:
-        raise FileFormatError(path.name, None, None,
-                              f"unsupported file type '{suffix}' (use .txt, .csv, .xlsx or .json)")
-    if suffix == ".txt":
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise FileFormatError(path.name, None, None, "is neither UTF-8 nor GB18030 text") from exc
-        queries = [line.strip() for line in text.splitlines() if line.strip()]
-        expected = None
-    else:
-        headers, cells = read_table(path)
-        keys = [_header(h) for h in headers]
-        q_col = next((keys.index(h) for h in QUERY_HEADERS if h in keys), None)
-        e_col = next((keys.index(h) for h in EXPECTED_HEADERS if h in keys), None)
-        if q_col is None:
-            if len(headers) == 1:  # a one-column sheet: its header is the first question
-                q_col, cells = 0, [[headers[0]], *cells]
-            else:
-                raise FileFormatError(path.name, 1, None, "has no question column (name it 'query' or '问题'; "
-                                      "an optional 'expected' or '标准问' column holds the right answers)")
-        rows = [r for r in cells if r[q_col].strip()]
-        queries = [r[q_col].strip() for r in rows]
-        expected = [r[e_col].strip() for r in rows] if e_col is not None else None
-    if not queries:
-        raise FileFormatError(path.name, None, None, "holds no questions")
-    if len(queries) > MAX_BATCH_QUESTIONS:
-        raise FileFormatError(path.name, None, None, f"holds {len(queries)} questions; the limit is "
-                              f"{MAX_BATCH_QUESTIONS}")
-    return queries, expected
-
-
+# ----------------------------------------------------------------------------- batch tests
 def batch_summary(results, expected: list[str] | None) -> dict:
     """Counts and accuracies of a batch test (results: matcher QueryResults, in file order).
 

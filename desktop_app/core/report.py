@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from .calibration import Scored, calibrate, curve, outcome
+from .model_files import base_onnx_dir
 from .normalize import normalize_text
 from .reporter import NULL, Reporter
 from .twins import NO_TWINS, Twins
@@ -380,7 +381,6 @@ def open_set(store, shop_id: int, version, models: dict, entries: Entries, match
 def base_encoder_for(version, reporter: Reporter = NULL, encoder_factory=None):
     """The untuned encoder of a version's base model (float32), for the side-by-side scores
     (`encoder_factory` as for Matcher: the GUI opens it in a child process)."""
-    from .pipeline import base_onnx_dir
     from .runtime import OnnxEncoder
 
     return (encoder_factory or OnnxEncoder)(Path(base_onnx_dir(version.base_model, reporter)), variant="float32")

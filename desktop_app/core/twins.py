@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
-from .augment.guard import dedup_key
+from .normalize import dedup_key
 
 
 class Twins:

@@ -157,7 +157,7 @@ class Shell(QObject):
 
 def take_screenshot(store: Store, path: Path) -> int:
     """Render the main window with the demo shop and its first question to `path`; no training."""
-    from ..cli import ensure_demo_shop
+    from ..core.demo import ensure_demo_shop
 
     shop, _ = ensure_demo_shop(store)
     shell = Shell(store)

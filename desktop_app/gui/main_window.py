@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QMessag
                                QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import __version__
+from ..core.services.versions import edits_since_training
 from ..core.store import Store, StoreError
 from . import i18n
 from .icons import icon
@@ -262,7 +263,7 @@ class MainWindow(QMainWindow):
             QSettings().setValue(self._last_shop_key(), shop_id)
 
     def open_demo_shop(self) -> None:
-        from ..cli import ensure_demo_shop
+        from ..core.demo import ensure_demo_shop
 
         try:
             shop, _ = ensure_demo_shop(self.store)
@@ -422,7 +423,7 @@ class MainWindow(QMainWindow):
                 sq=len(records), sim=sum(r.similar_count for r in records)))
         shop = self.store.shop(shop_id)
         active = self.store.active_version(shop_id)
-        edits = shop.revision - active.data_revision if active else 0
+        edits = edits_since_training(active, shop.revision)
         if active is None:
             state, text = "none", self.tr("No model yet")
             tip = self.tr("The untuned base model is prepared in the background once the shop is open.")

@@ -160,7 +160,7 @@ class RetrainWorker(JobWorker):
     """Training -> export -> evaluation -> index -> activation, in a child process.
 
     ``finished(dict)`` carries version_id, val_top1_before, val_top1_after, seconds.
-    ``config=None`` uses the shop's stored settings (`prepare.shop_train_config`).
+    ``config=None`` uses the shop's stored settings (`core.shop_settings`).
     """
 
     def __init__(self, store: Store, shop_id: int, config=None, parent: QObject | None = None) -> None:
@@ -171,11 +171,11 @@ class RetrainWorker(JobWorker):
 
     def run_job(self, reporter: Reporter) -> dict:
         from ..core.pipeline import retrain_in_subprocess
-        from ..core.prepare import shop_train_config
+        from ..core.shop_settings import load_settings
 
         store = Store(Path(self.home))
         try:
-            config = self.config if self.config is not None else shop_train_config(store, self.shop_id)
+            config = self.config if self.config is not None else load_settings(store, self.shop_id).train_config()
             result = retrain_in_subprocess(store, self.shop_id, config, reporter)
             # Read what the window reads at the end, here first: at that moment the disk is busy
             # flushing the training child's files, and a read of a page not in memory waited up
@@ -224,7 +224,7 @@ class MatcherLoader(JobWorker):
 
     def run_job(self, reporter: Reporter):
         from ..core.encoder_process import ProcessEncoder
-        from ..core.matcher import Matcher
+        from ..core.services.matching import open_matcher
 
         t0 = time.perf_counter()
         private = _private_store(self.store)
@@ -238,7 +238,7 @@ class MatcherLoader(JobWorker):
             if self.superseded:  # the operator moved on: the model is built, nobody needs it open
                 return None
             reporter.stage("load model")
-            matcher = Matcher.open(private, self.shop_id, encoder_factory=ProcessEncoder)
+            matcher = open_matcher(private, self.shop_id, encoder_factory=ProcessEncoder)
             matcher.query(self.WARM_UP, k=1)  # first onnxruntime run allocates: not on the GUI thread
             reporter.check_cancel()
             matcher.store = self.store  # from now on, used from the GUI thread with the GUI's store

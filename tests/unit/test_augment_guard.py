@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from desktop_app.core.augment import review
-from desktop_app.core.augment.guard import Guard, dedup_key
+from desktop_app.core.augment.guard import Guard
+from desktop_app.core.normalize import dedup_key
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from desktop_app.core.augment.guard import Guard, dedup_key
+from desktop_app.core.augment.guard import Guard
+from desktop_app.core.normalize import dedup_key
 from desktop_app.core.augment.llm import (LlmError, LlmSettings, NotConfirmed, augment_llm, build_messages,
                                           parse_paraphrases)
 from desktop_app.core.reporter import Cancelled, Reporter

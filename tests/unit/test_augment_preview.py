@@ -2,7 +2,7 @@
 
 import pytest
 
-from desktop_app.core.augment.guard import dedup_key
+from desktop_app.core.normalize import dedup_key
 from desktop_app.core.augment.llm import LlmError, LlmSettings
 from desktop_app.core.augment.preview import preview_llm, preview_rules
 from desktop_app.core.augment.rules import AugmentSettings

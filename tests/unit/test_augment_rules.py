@@ -4,7 +4,8 @@ import random
 
 from pypinyin import lazy_pinyin
 
-from desktop_app.core.augment.guard import Guard, dedup_key
+from desktop_app.core.augment.guard import Guard
+from desktop_app.core.normalize import dedup_key
 from desktop_app.core.augment.rules import AugmentSettings, RuleGenerator, augment_rules
 
 ENTITIES = ["扫地机", "扫地机器人", "洗地机", "X10"]

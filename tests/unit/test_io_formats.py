@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from desktop_app.core import io_formats
 from desktop_app.core.io_formats import (
-    EXPORT_COLUMNS, FileFormatError, ImportRow, read_rows, read_table, rows_from_table, write_rows,
+    EXPORT_COLUMNS, FileFormatError, ImportRow, guess_columns, read_rows, read_table, rows_from_table, write_rows,
 )
 
 CN_CSV = ("标准问,相似问,类目,答案,启用,来源,状态\n"
@@ -109,10 +109,23 @@ def test_valid_synonyms(tmp_path):
 
 def test_missing_standard_question_column(tmp_path):
     path = tmp_path / "data.csv"
-    path.write_text("问题,相似问\na,b\n", encoding="utf-8")
+    path.write_text("编号,相似问\na,b\n", encoding="utf-8")
     with pytest.raises(FileFormatError) as exc:
         read_rows(path)
     assert exc.value.row == 1 and "standard question column" in str(exc.value)
+
+
+def test_read_rows_understands_other_platforms_headers(tmp_path):
+    """What the application's import dialog maps, the command-line import reads too."""
+    path = tmp_path / "other.csv"
+    path.write_text("问题,相似问法,回复内容,备注\n怎么退货,如何退货,寄回即可,x\n", encoding="utf-8")
+    assert guess_columns(["问题", "相似问法", "回复内容", "备注"]) == {
+        0: "standard_question", 1: "similar_question", 2: "answer"}
+    rows, warnings = read_rows(path)
+    assert rows == [ImportRow(2, "怎么退货", "如何退货", answer="寄回即可")]
+    assert warnings == ["other.csv: column '备注' is not recognised and was ignored"]
+    # our own names win over a foreign one meaning the same column
+    assert guess_columns(["标准问", "问题"]) == {0: "standard_question"}
 
 
 def test_oversized_cell(tmp_path):

@@ -4,7 +4,8 @@ import pytest
 
 from desktop_app.core.config import TrainConfig
 from desktop_app.core.matcher import Matcher, NoModelError
-from desktop_app.core.pipeline import activate, cleanup, ensure_model, retrain, retrain_in_subprocess, version_dir
+from desktop_app.core.model_files import version_dir
+from desktop_app.core.pipeline import activate, cleanup, ensure_model, retrain, retrain_in_subprocess
 from desktop_app.core.reporter import Cancelled, RecordingReporter, Reporter
 
 
@@ -62,7 +63,7 @@ def test_retrain_activates_new_version_and_keeps_old_until_done(store, tiny_shop
     assert v1.metrics["n_val"] > 0 and not math.isnan(v1.metrics["val_top1_float32"])
     assert v1.params["runtime_variant"] in ("float32", "int8")
     assert any(e[0] == "metric" and e[1][0] == "loss" for e in rep.events)
-    assert not (version_dir(store, tiny_shop.id, v1.id) / "model").exists()  # only ONNX is kept
+    assert not (version_dir(store.home, tiny_shop.id, v1.id) / "model").exists()  # only ONNX is kept
     assert Matcher.open(store, tiny_shop.id).query("发票怎么开").matches[0].standard_question == "怎么开发票"
 
 
@@ -78,7 +79,7 @@ def test_cancel_leaves_previous_version_active(store, tiny_shop, tiny_model):
         retrain(store, tiny_shop.id, config(tiny_model), CancelAtStep2())
     assert store.active_version(tiny_shop.id).id == v0.id
     cancelled = store.versions(tiny_shop.id)[-1]
-    assert cancelled.status == "cancelled" and not version_dir(store, tiny_shop.id, cancelled.id).exists()
+    assert cancelled.status == "cancelled" and not version_dir(store.home, tiny_shop.id, cancelled.id).exists()
 
 
 def test_edits_during_training_reach_the_new_index(store, tiny_shop, tiny_model):

@@ -13,25 +13,18 @@ It drops, counting each reason:
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..normalize import normalize_text
+from ..normalize import dedup_key, normalize_text
 from ..store import ConflictError, ValidationError
 
 MIN_CHARS = 2
 MAX_CHARS = 60
 MAX_RATIO = 3.0
 REASONS = ("too_short", "too_long", "same_as_source", "duplicate", "duplicate_other", "closer_to_other")
-
-
-def dedup_key(text: str) -> str:
-    """normalize_text, then punctuation (Unicode P*) and whitespace removed."""
-    norm = normalize_text(text or "")
-    return "".join(ch for ch in norm if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
 @dataclass

@@ -21,12 +21,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..normalize import normalize_text
+from ..normalize import dedup_key, normalize_text
 from ..reporter import NULL, Reporter
+from ..shop_settings import AugmentSettings  # noqa: F401 - the generator's lists, imported from here too
 from . import operator_texts
-from .guard import Guard, QuestionOutcome, RunSummary, dedup_key
+from .guard import Guard, QuestionOutcome, RunSummary
 
-SETTINGS_KEY = "augment"  # shop_settings()[SETTINGS_KEY] = {"entities": [...], "synonyms": [[...], ...]}
 DEFAULT_PER_QUESTION = 30
 
 _TRAILING = re.compile(r"[\s?？。.!！~～,，、;；]+$")
@@ -103,32 +103,6 @@ def _tokenizer(phrases: tuple[str, ...]):
         if len(p) > 1:  # a solid count, so 退货运费 splits 退货|运费, not 退|货运费
             tok.add_word(p, freq=max(tok.FREQ.get(p) or 0, PHRASE_FREQ))
     return tok
-
-
-# ----------------------------------------------------------------------------- shop settings
-@dataclass
-class AugmentSettings:
-    """The shop-editable lists, kept in the shop's settings under 'augment'."""
-
-    entities: list[str] = field(default_factory=list)
-    synonyms: list[list[str]] = field(default_factory=list)
-
-    @classmethod
-    def load(cls, store, shop_id: int) -> "AugmentSettings":
-        raw = store.shop_settings(shop_id).get(SETTINGS_KEY) or {}
-        return cls(list(raw.get("entities", [])), [list(g) for g in raw.get("synonyms", [])])
-
-    def save(self, store, shop_id: int) -> None:
-        entities = list(dict.fromkeys(e.strip() for e in self.entities if e and e.strip()))
-        groups = []
-        for g in self.synonyms:
-            g = list(dict.fromkeys(w.strip() for w in g if w and w.strip()))
-            if len(g) >= 2:  # a group of one substitutes nothing
-                groups.append(g)
-        settings = store.shop_settings(shop_id)
-        settings[SETTINGS_KEY] = {**settings.get(SETTINGS_KEY, {}), "entities": entities, "synonyms": groups}
-        store.set_shop_settings(shop_id, settings)
-        self.entities, self.synonyms = entities, groups
 
 
 # ----------------------------------------------------------------------------- report

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFor
                                QRadioButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from ...core.reporter import Cancelled
+from ...core.shop_settings import AugmentSettings, parse_entities, parse_synonym_groups
 from ...core.store import Store
 from ..messages import confirm
 from ..workers import FunctionWorker
@@ -41,25 +42,6 @@ def reason_names() -> dict[str, str]:
     return {"too_short": tr("too short"), "too_long": tr("too long"), "same_as_source": tr("same as the source"),
             "duplicate": tr("already there"), "duplicate_other": tr("belongs to another standard question"),
             "closer_to_other": tr("closer to another standard question")}
-
-
-def parse_entities(text: str) -> list[str]:
-    """One per line; 、 , ， also separate (operators paste lists both ways)."""
-    for sep in ("、", ",", "，", ";", "；"):
-        text = text.replace(sep, "\n")
-    return [w.strip() for w in text.splitlines() if w.strip()]
-
-
-def parse_synonyms(text: str) -> list[list[str]]:
-    """One group per line, words separated by commas (or 、 / spaces)."""
-    groups = []
-    for line in text.splitlines():
-        for sep in ("，", "、", ";", "；", " ", "\t"):
-            line = line.replace(sep, ",")
-        words = [w.strip() for w in line.split(",") if w.strip()]
-        if words:
-            groups.append(words)
-    return groups
 
 
 class _Confirmer(QObject):
@@ -297,7 +279,7 @@ class AugmentDialog(QDialog):
     # ------------------------------------------------------------------ values
     def _load(self) -> None:
         from ...core.augment.llm import DEFAULT_PER_QUESTION as LLM_N
-        from ...core.augment.rules import DEFAULT_PER_QUESTION as RULES_N, AugmentSettings
+        from ...core.augment.rules import DEFAULT_PER_QUESTION as RULES_N
 
         lists = AugmentSettings.load(self.store, self.shop_id)
         self.entities.setPlainText("\n".join(lists.entities))
@@ -369,9 +351,7 @@ class AugmentDialog(QDialog):
         return None
 
     def augment_settings(self):
-        from ...core.augment.rules import AugmentSettings
-
-        return AugmentSettings(parse_entities(self.entities.toPlainText()), parse_synonyms(self.synonyms.toPlainText()))
+        return AugmentSettings(parse_entities(self.entities.toPlainText()), parse_synonym_groups(self.synonyms.toPlainText()))
 
     def llm_settings(self):
         """LlmSettings from the form (the key typed, else the stored one); raises ValueError with a message."""

@@ -9,7 +9,6 @@ conflicts it lists are exactly those the import would meet.
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,26 +17,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBox
                                QListWidgetItem, QMessageBox, QProgressBar, QProgressDialog, QPushButton, QStyle,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ...core.io_formats import (EXPORT_COLUMNS, FileFormatError, first_data_row, map_columns, read_table,
-                                rows_from_table, write_rows)
+from ...core.io_formats import EXPORT_COLUMNS, FileFormatError, first_data_row, read_table, rows_from_table, write_rows
+from ...core.io_formats import guess_columns as guess_mapping
 from ...core.store import ImportReport, Store, StoreError
 from ..icons import icon
 from ..messages import conflict_text, error_text
 
 PREVIEW_ROWS = 50
-
-# Headers seen in the FAQ exports of other platforms (Alibaba 智能对话机器人 / 小蜜, Tencent, Dialogflow
-# sheets...), used only when io_formats does not recognise a column itself.
-FOREIGN_HEADERS = {
-    "standard_question": ("问题", "标准问法", "知识标题", "知识点", "问题标题", "主问题", "faq问题",
-                          "question", "title", "intent", "faq"),
-    "similar_question": ("相似问法", "相似问题列表", "扩展问", "扩展问题", "相似说法", "相似问句", "同义问",
-                         "similar", "similar questions", "training phrase", "training phrases", "utterance",
-                         "utterances", "examples"),
-    "answer": ("回答", "答案内容", "回复内容", "答复", "response", "reply", "responses"),
-    "category": ("类别", "分类名称", "类目名称", "目录", "知识分类", "分组", "知识分组", "group", "topic"),
-}
-
 
 def column_labels() -> dict[str, str]:
     return {"standard_question": QCoreApplication.translate("Labels", "standard question"),
@@ -47,35 +33,6 @@ def column_labels() -> dict[str, str]:
             "enabled": QCoreApplication.translate("Labels", "enabled"),
             "source": QCoreApplication.translate("Labels", "source"),
             "status": QCoreApplication.translate("Labels", "status")}
-
-
-def _key(header: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", header.replace("\ufeff", "")).casefold().split())
-
-
-def _recognised(headers: list[str]) -> dict[int, str]:
-    """io_formats' own header recognition. map_columns insists on a standard-question column, so
-    when the file has none, a placeholder one is appended to let it name the other columns."""
-    for candidate in (headers, [*headers, "standard_question"]):
-        try:
-            columns, _ = map_columns(candidate, None, "")
-        except FileFormatError:  # no standard question column, or two columns meaning the same
-            continue
-        return {i: col for col, i in columns.items() if i < len(headers)}
-    return {}
-
-
-def guess_mapping(headers: list[str]) -> dict[int, str]:
-    """Column index -> our column: io_formats' recognition first, then known foreign headers."""
-    guessed = _recognised(headers)
-    for i, header in enumerate(headers):
-        if i in guessed:
-            continue
-        for col, names in FOREIGN_HEADERS.items():
-            if _key(header) in names and col not in guessed.values():
-                guessed[i] = col
-                break
-    return guessed
 
 
 class Task(QThread):

@@ -430,7 +430,7 @@ class ReportDialog(QDialog):
             self.question_requested.emit(int(ids[0]))
 
     def apply_override(self) -> None:
-        from ...core.matcher import set_threshold_override
+        from ...core.shop_settings import set_thresholds as set_threshold_override
 
         try:
             set_threshold_override(self.store, self.shop_id, answer=round(self.answer_spin.value(), 4),
@@ -443,7 +443,7 @@ class ReportDialog(QDialog):
         self.thresholds_changed.emit()
 
     def reset_override(self) -> None:
-        from ...core.matcher import set_threshold_override
+        from ...core.shop_settings import set_thresholds as set_threshold_override
 
         set_threshold_override(self.store, self.shop_id, answer=None, suggest=None, margin=None)
         self._fill_thresholds(self.report)
@@ -481,14 +481,11 @@ class ReportDialog(QDialog):
 
         def job(reporter):
             from ...core.encoder_process import ProcessEncoder
-            from ...core.matcher import Matcher
-            from ...core.report import base_encoder_for, build_report
+            from ...core.services.quality import evaluate_version
 
             store = Store(home)
             try:  # encoders in child processes: opening them in this one would freeze the window
-                matcher = Matcher(store, shop_id, version, encoder_factory=ProcessEncoder)
-                base = base_encoder_for(version, reporter, ProcessEncoder) if version.loss != "none" else None
-                return build_report(store, shop_id, version, matcher, base_encoder=base, reporter=reporter)
+                return evaluate_version(store, shop_id, version, reporter=reporter, encoder_factory=ProcessEncoder)
             finally:
                 store.close()
 
@@ -505,18 +502,13 @@ class ReportDialog(QDialog):
         home, shop_id = self.store.home, self.shop_id
 
         def job(reporter):
-            from ...core.doctor import examine
             from ...core.encoder_process import ProcessEncoder
-            from ...core.matcher import Matcher, NoModelError
+            from ...core.services.quality import run_doctor
 
             store = Store(home)
             try:
-                try:
-                    matcher = Matcher.open(store, shop_id, encoder_factory=ProcessEncoder)
-                    outliers = matcher.version.metrics.get("outliers") or []
-                except NoModelError:
-                    matcher, outliers = None, []
-                return [f.to_dict() for f in examine(store, shop_id, matcher, outliers, reporter)]
+                findings, _ = run_doctor(store, shop_id, reporter, encoder_factory=ProcessEncoder)
+                return [f.to_dict() for f in findings]
             finally:
                 store.close()
 

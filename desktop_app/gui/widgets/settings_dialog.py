@@ -1,6 +1,6 @@
 """Training settings of one shop: loss, epochs, margin, scale and base model.
 
-Stored sparsely in ``store.shop_settings(shop_id)['train']``: only what differs from the defaults
+Stored sparsely in the shop's settings (core.shop_settings, `train`): only what differs from the defaults
 (TrainConfig's, and the shop's own base model), so improving a default later reaches every shop
 whose operator never touched it. Everything is validated by TrainConfig before it is saved.
 """
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 from ...core.config import LOSSES, TrainConfig
 from ...core.losses import LOSS_SPECS
 from ...core.encoders import DEFAULT_BASE_MODEL
-from ...core.prepare import save_train_overrides, shop_base_model, shop_train_overrides
+from ...core.shop_settings import load_settings, update_settings
 from ...core.store import Store
 
 EXPOSED = ("loss", "epochs", "margin", "scale", "base_model")
@@ -36,7 +36,8 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.shop_id = shop_id
-        self.shop_base = shop_base_model(store, shop_id)
+        self.settings = load_settings(store, shop_id)
+        self.shop_base = self.settings.effective_base_model
         self.defaults = TrainConfig(base_model=self.shop_base)
         self.saved_config: TrainConfig | None = None
         self.setWindowTitle(self.tr("Training settings — {shop}").format(shop=store.shop(shop_id).name))
@@ -143,10 +144,9 @@ class SettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ values
     def _load(self) -> None:
-        self.extra = {k: v for k, v in shop_train_overrides(self.store, self.shop_id).items() if k not in EXPOSED}
+        self.extra = {k: v for k, v in self.settings.train.items() if k not in EXPOSED}
         try:
-            config = TrainConfig.from_dict({"base_model": self.shop_base,
-                                            **shop_train_overrides(self.store, self.shop_id)})
+            config = self.settings.train_config()
         except (ValueError, TypeError) as exc:
             self.extra = {}
             config = self.defaults
@@ -225,7 +225,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         try:
             self.validate()
-            self.saved_config = save_train_overrides(self.store, self.shop_id, self.values())
+            self.saved_config = update_settings(self.store, self.shop_id, train=self.values()).train_config()
         except ValueError as exc:
             self.show_error(str(exc))
             return

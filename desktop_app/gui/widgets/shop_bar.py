@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import Callable
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QToolButton, QWidget
 
+from ...core.services.shops import delete_shop
 from ...core.store import Store, StoreError
 from ..icons import icon
 from ..messages import confirm, show_error
@@ -112,10 +112,8 @@ class ShopBar(QWidget):
                 "all its models? This cannot be undone.").format(name=name, n=n)):
             return
         try:
-            self.store.delete_shop(shop_id)
+            delete_shop(self.store, shop_id)  # with its model files
         except StoreError as exc:
             show_error(self, self.tr("Shop not deleted"), exc)
             return
-        # The shop's model files live beside the database, as `standardq shop delete` removes them.
-        shutil.rmtree(self.store.home / "shops" / str(shop_id), ignore_errors=True)
         self.reload()

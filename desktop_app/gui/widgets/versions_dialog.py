@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
                                QPushButton, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
 from ...core.losses import LOSS_SPECS, TITLES as LOSS_TITLES
+from ...core.services.versions import version_top1
 from ...core.store import Store
 from ..workers import ActivateWorker
 from .score_bar import ANSWER_COLOR, NO_MATCH_COLOR
@@ -124,10 +125,8 @@ class VersionsDialog(QDialog):
         for row, v in enumerate(self.versions):
             m = v.metrics
             variant = v.params.get("runtime_variant", m.get("runtime_variant", "float32"))
-            top1 = m.get("val_top1_" + variant)
-            top1_text = _pct(top1)
-            if top1 is None and m.get("loo_top1") is not None:
-                top1_text = _pct(m["loo_top1"]) + " " + self.tr("(leave-one-out)")
+            top1, how = version_top1(v)
+            top1_text = _pct(top1) + (" " + self.tr("(leave-one-out)") if how == "loo" else "")
             loss = self.tr("none (untuned)") if v.loss == "none" else LOSS_TITLES.get(v.loss, v.loss)
             cells = [f"v{v.id}", local_time(v.created_at), loss, status_names.get(v.status, v.status),
                      variant if v.status == "ready" else "", _pct(m.get("val_top1_untuned")), top1_text,

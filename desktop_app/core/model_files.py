@@ -1,0 +1,54 @@
+"""Where a shop's model files live, in one place.
+
+`<home>/shops/<shop id>/v<version id>/` holds a version's ONNX encoder and index; the untuned base
+encoder is exported once per user into `<cache>/onnx/<export version>/<model>/`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from ..paths import cache_dir
+from .encoders import DEFAULT_BASE_MODEL, input_prefix, resolve_base_model
+from .reporter import NULL, Reporter
+
+BASE_EXPORT_VERSION = "v2"  # bump when export settings change, so cached base exports are redone
+
+# Parity texts for exporting a base model, which has no shop data of its own.
+PARITY_SAMPLES = [
+    "扫地机器人吸力变小了怎么办", "洗地机拖完地有水渍", "怎么开发票", "退货运费谁出", "App 连不上 Wi-Fi",
+    "How do I reset the robot?", "where is my order", "充电座找不到了", "滚刷多久换一次", "转人工",
+]
+
+
+def shop_dir(home: Path, shop_id: int) -> Path:
+    return Path(home) / "shops" / str(shop_id)
+
+
+def version_dir(home: Path, shop_id: int, version_id: int) -> Path:
+    return shop_dir(home, shop_id) / f"v{version_id}"
+
+
+def remove_shop_files(home: Path, shop_id: int) -> None:
+    shutil.rmtree(shop_dir(home, shop_id), ignore_errors=True)
+
+
+def _slug(spec: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", spec).strip("_")
+
+
+def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> Path:
+    """The untuned base encoder as ONNX, exported once per user into the cache."""
+    target = cache_dir() / "onnx" / BASE_EXPORT_VERSION / _slug(spec)
+    if (target / "standardq_encoder.json").exists():
+        return target
+    from .export import export_onnx
+
+    base = resolve_base_model(spec, reporter)
+    reporter.stage("export base model")
+    if target.exists():
+        shutil.rmtree(target)  # a leftover of an interrupted export
+    export_onnx(base.path, target, prefix=input_prefix(spec), parity_texts=PARITY_SAMPLES, reporter=reporter)
+    return target
