@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import hnswlib
@@ -91,12 +92,14 @@ class VectorIndex:
         """Writes `path` (the graph) and `path.json` (manifest), each atomically."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
+        # The GUI, the CLI and the server may save one shop's index at once: a temporary file each.
+        unique = f"{os.getpid()}-{threading.get_ident()}"
+        tmp = path.with_name(f"{path.name}.{unique}.tmp")
         self._index.save_index(str(tmp))
         os.replace(tmp, path)
         manifest = {"dim": self.dim, "revision": self.revision, "deleted": sorted(self.deleted),
                     "texts": {str(k): v for k, v in self.texts.items()}}
-        tmp_json = path.with_name(path.name + ".json.tmp")
+        tmp_json = path.with_name(f"{path.name}.json.{unique}.tmp")
         tmp_json.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp_json, manifest_path(path))
 

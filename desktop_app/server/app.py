@@ -1,0 +1,235 @@
+"""The FastAPI application: endpoints, bearer-token auth, JSON errors, and the two shims.
+
+Endpoints are plain `def`s: FastAPI runs them on its thread pool, where they wait on the shop's
+batcher (shop_runtime.py) without holding up the event loop.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from .. import __version__
+from ..core.masking import mask
+from ..core.matcher import NoModelError, QueryResult
+from ..core.querylog import QueryLog, QueryLogWriter, new_query_id, row_for
+from ..core.store import NotFoundError, Store
+from .schemas import (MAX_TEXT_CHARS, BatchRequest, BatchResponse, DifyRetrievalRequest, FeedbackRequest,
+                      QueryRequest, QueryResponse, RasaParseRequest, ShopOut)
+from .shop_runtime import ShopRuntime
+from .token import same
+
+MAX_BODY_BYTES = 1_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+DIFY_ERRORS = {401: 1001, 403: 1002, 404: 2001}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Service:
+    """What the endpoints share: the store, one runtime per shop, the log writer, counters."""
+
+    def __init__(self, home: Path, token: str, *, log_db: Path, mask_log: bool = True, encoder_factory=None):
+        self.home = Path(home)
+        self.token = token
+        self.store = Store(self.home)
+        self.mask_log = mask_log
+        self.encoder_factory = encoder_factory
+        self.writer = QueryLogWriter(log_db)
+        self._log = QueryLog(log_db)  # feedback updates, from request threads
+        self._log_lock = threading.Lock()
+        self._runtimes: dict[int, ShopRuntime] = {}
+        self._runtimes_lock = threading.Lock()
+        self.started = time.time()
+        self.requests: deque[float] = deque(maxlen=100_000)
+        self.last_error = ""
+
+    def close(self) -> None:
+        for runtime in self._runtimes.values():
+            runtime.close()
+        self.writer.close()
+        self._log.close()
+
+    def shop_id(self, shop: str) -> int:
+        try:
+            return self.store.shop(int(shop) if shop.isdigit() else shop).id
+        except NotFoundError as exc:
+            raise ApiError(404, str(exc)) from None
+
+    def runtime(self, shop_id: int) -> ShopRuntime:
+        with self._runtimes_lock:
+            runtime = self._runtimes.get(shop_id)
+            if runtime is None:
+                runtime = self._runtimes[shop_id] = ShopRuntime(self.store, shop_id, self.encoder_factory)
+            return runtime
+
+    def ask(self, shop_id: int, texts: list[str], top_k: int, *, channel=None, session=None) -> list[dict]:
+        t0 = time.perf_counter()
+        texts = [clean(t) for t in texts]
+        try:
+            answers = self.runtime(shop_id).ask(texts, top_k)
+        except NoModelError as exc:
+            raise ApiError(409, str(exc)) from None
+        latency = (time.perf_counter() - t0) * 1000
+        out = []
+        for text, (result, cached) in zip(texts, answers):
+            query_id = new_query_id()
+            self.writer.submit(row_for(
+                query_id=query_id, shop_id=shop_id, text=mask(text) if self.mask_log else text,
+                decision=result.decision, matches=[(m.id, m.score) for m in result.matches],
+                model_version=result.model_version, latency_ms=latency, channel=channel, session=session,
+                cached=cached))
+            out.append(response(query_id, result, latency, cached))
+        self.requests.append(time.time())
+        return out
+
+    def feedback(self, shop_id: int, body: FeedbackRequest) -> None:
+        if body.helpful is None and body.chosen_id is None:
+            raise ApiError(422, "say whether the answer helped (helpful) or which standard question was right (chosen_id)")
+        if body.chosen_id is not None:
+            try:
+                if self.store.standard(body.chosen_id).shop_id != shop_id:
+                    raise NotFoundError
+            except NotFoundError:
+                raise ApiError(422, f"standard question {body.chosen_id} is not one of this shop's") from None
+        self.writer.flush()  # the query may still be on its way to the file
+        with self._log_lock:
+            found = self._log.feedback(body.query_id, helpful=body.helpful, chosen_id=body.chosen_id)
+        if not found:
+            raise ApiError(404, f"no logged query {body.query_id}")
+
+    def requests_per_minute(self) -> int:
+        cutoff = time.time() - 60
+        return sum(1 for t in reversed(self.requests) if t >= cutoff) if self.requests else 0
+
+
+def clean(text: str) -> str:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ApiError(413, f"the text has {len(text)} characters; at most {MAX_TEXT_CHARS} are accepted")
+    text = _CONTROL.sub(" ", text).strip()
+    if not text:
+        raise ApiError(422, "the text is empty")
+    return text
+
+
+def response(query_id: str, result: QueryResult, latency_ms: float, cached: bool) -> dict:
+    return {"query_id": query_id, "decision": result.decision,
+            "matches": [m.__dict__ for m in result.matches], "twin": result.twin,
+            "model_version": result.model_version, "latency_ms": round(latency_ms, 3), "cached": cached}
+
+
+def create_app(service: Service) -> FastAPI:
+    app = FastAPI(title="StandardQ matching API", version=__version__,
+                  description="Match consumer questions to a shop's standard questions. "
+                              "Every endpoint but /health needs `Authorization: Bearer <token>` "
+                              "(`standardq serve --show-token`).")
+    app.state.service = service
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        size = request.headers.get("content-length")
+        if size and size.isdigit() and int(size) > MAX_BODY_BYTES:
+            return error(request, 413, f"the request body is over {MAX_BODY_BYTES} bytes")
+        return await call_next(request)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):
+        if exc.status >= 500 or exc.status == 409:
+            service.last_error = exc.message
+        return error(request, exc.status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        parts = []
+        for e in exc.errors():
+            where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+            parts.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+        return error(request, 422, "; ".join(parts) or "malformed request")
+
+    def auth(request: Request) -> None:
+        header = request.headers.get("authorization", "")
+        given = header[7:].strip() if header[:7].lower() == "bearer " else request.query_params.get("token")
+        if not same(given, service.token):
+            raise ApiError(401, "missing or wrong API token (Authorization: Bearer <token>; "
+                                "see `standardq serve --show-token`)")
+
+    @app.get("/health", tags=["service"])
+    def health():
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/v1/shops", response_model=list[ShopOut], dependencies=[Depends(auth)], tags=["service"])
+    def shops():
+        out = []
+        for shop in service.store.shops():
+            version = service.store.active_version(shop.id)
+            out.append({"id": shop.id, "name": shop.name, "model_version": version.id if version else None,
+                        "standard_questions": len(service.store.standard_lookup(shop.id))})
+        return out
+
+    @app.post("/v1/shops/{shop}/query", response_model=QueryResponse, dependencies=[Depends(auth)],
+              tags=["matching"])
+    def query(shop: str, body: QueryRequest):
+        sid = service.shop_id(shop)
+        return service.ask(sid, [body.text], body.top_k, channel=body.channel, session=body.session_id)[0]
+
+    @app.post("/v1/shops/{shop}/queries", response_model=BatchResponse, dependencies=[Depends(auth)],
+              tags=["matching"])
+    def queries(shop: str, body: BatchRequest):
+        sid = service.shop_id(shop)
+        return {"results": service.ask(sid, body.texts, body.top_k, channel=body.channel, session=body.session_id)}
+
+    @app.post("/v1/shops/{shop}/feedback", dependencies=[Depends(auth)], tags=["matching"])
+    def feedback(shop: str, body: FeedbackRequest):
+        service.feedback(service.shop_id(shop), body)
+        return {"ok": True}
+
+    @app.post("/model/parse", dependencies=[Depends(auth)], tags=["compatibility"])
+    def rasa_parse(body: RasaParseRequest, shop: str | None = None):
+        """Rasa's NLU endpoint: the intent is the standard question (`nlu_fallback` unless answered).
+        The shop: `?shop=`, or the only shop of the data directory."""
+        if shop is None:
+            names = [s.name for s in service.store.shops()]
+            if len(names) != 1:
+                raise ApiError(422, f"several shops ({', '.join(names)}): say which with ?shop=")
+            shop = names[0]
+        result = service.ask(service.shop_id(shop), [body.text], 10, channel="rasa")[0]
+        ranking = [{"id": m["id"], "name": m["standard_question"], "confidence": m["score"]}
+                   for m in result["matches"]]
+        top = ranking[0] if ranking else {"id": None, "name": None, "confidence": 0.0}
+        intent = top if result["decision"] == "answer" else {"id": None, "name": "nlu_fallback",
+                                                             "confidence": top["confidence"]}
+        return {"text": body.text, "intent": intent, "intent_ranking": ranking, "entities": [],
+                "query_id": result["query_id"], "decision": result["decision"]}
+
+    @app.post("/retrieval", dependencies=[Depends(auth)], tags=["compatibility"])
+    def dify_retrieval(body: DifyRetrievalRequest):
+        """Dify's external knowledge API: `knowledge_id` is the shop (name or id)."""
+        setting = body.retrieval_setting
+        result = service.ask(service.shop_id(body.knowledge_id), [body.query], setting.top_k, channel="dify")[0]
+        records = [{"content": m["answer"] or m["standard_question"], "score": m["score"],
+                    "title": m["standard_question"],
+                    "metadata": {"id": m["id"], "category": m["category"], "decision": result["decision"],
+                                 "query_id": result["query_id"]}}
+                   for m in result["matches"] if m["score"] >= setting.score_threshold]
+        return {"records": records}
+
+    return app
+
+
+def error(request: Request, status: int, message: str) -> JSONResponse:
+    if request.url.path == "/retrieval":  # Dify's own error shape
+        return JSONResponse({"error_code": DIFY_ERRORS.get(status, status), "error_msg": message}, status_code=status)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)

@@ -1,0 +1,79 @@
+"""Run the API with uvicorn until stopped: Ctrl+C / SIGTERM, or `stop` (an Event) from the GUI's
+child process. On the way out every queued query-log row is written."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from ..core import serve_settings
+from ..core.querylog import FILE_NAME, QueryLog
+from .app import Service, create_app
+from .token import api_token
+
+log = logging.getLogger(__name__)
+PRUNE_EVERY_S = 6 * 3600
+
+
+class RemoteRefused(ValueError):
+    pass
+
+
+def check_host(host: str, allow_remote: bool) -> None:
+    if host not in serve_settings.LOOPBACK and not allow_remote:
+        raise RemoteRefused(f"binding to {host} makes the API reachable from other computers: "
+                            "pass --allow-remote if that is what you want")
+
+
+def _prune_loop(path: Path, days: int, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            removed = QueryLog(path).prune(days)
+            if removed:
+                log.info("query log: %d rows older than %d days removed", removed, days)
+        except Exception as exc:  # noqa: BLE001 - retried at the next round
+            log.warning("query log prune failed: %s", exc)
+        stop.wait(PRUNE_EVERY_S)
+
+
+def serve(home: Path, *, host: str | None = None, port: int | None = None, allow_remote: bool = False,
+          log_db: Path | None = None, stop: threading.Event | None = None, on_ready=None,
+          encoder_factory=None) -> None:
+    settings = serve_settings.load(home)
+    host = host or settings.host
+    port = settings.port if port is None else port
+    check_host(host, allow_remote)
+    if host not in serve_settings.LOOPBACK:
+        log.warning("the API listens on %s: other computers can reach it (the token still applies)", host)
+        print(f"warning: listening on {host}: other computers can reach this API (the token still applies)")
+    log_db = Path(log_db) if log_db else Path(home) / FILE_NAME
+    service = Service(home, api_token(), log_db=log_db, mask_log=settings.mask_log, encoder_factory=encoder_factory)
+    app = create_app(service)
+    # access_log off: request lines would carry ?token= for the clients that send it that way
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
+                                           timeout_graceful_shutdown=10))
+    done = threading.Event()
+    threading.Thread(target=_prune_loop, args=(log_db, settings.retention_days, done), daemon=True).start()
+    if stop is not None:
+        def watch():
+            while not stop.wait(0.2):
+                if done.is_set():
+                    return
+            server.should_exit = True
+        threading.Thread(target=watch, daemon=True).start()
+    if on_ready is not None:
+        def ready():
+            while not server.started and not done.is_set():
+                time.sleep(0.05)
+            if server.started:
+                on_ready(host, server.servers[0].sockets[0].getsockname()[1] if server.servers else port)
+        threading.Thread(target=ready, daemon=True).start()
+    try:
+        server.run()
+    finally:
+        done.set()
+        service.close()  # the log writer flushes what is queued

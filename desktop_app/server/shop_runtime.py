@@ -1,0 +1,153 @@
+"""One shop's serving state: its matcher, a dynamic batcher in front of it, and an answer cache.
+
+- **Batching.** Request threads put their texts on a queue; one worker per shop takes whatever
+  has queued up (up to MAX_BATCH texts) and encodes it in one onnxruntime call
+  (`Matcher.query_many`). Under load, texts that arrive while a batch is encoded form the next
+  one, so throughput grows with load instead of queueing one by one; an idle server answers a
+  lone question at once (no waiting window).
+- **Following the store.** The matcher re-syncs its index when the shop's revision moves (an edit
+  is matched at the next request). A newly activated model version is opened in a thread of its
+  own while the old matcher keeps answering; the worker swaps them when it is ready.
+- **Cache.** Answers keyed by the normalised text, top_k, and the shop's state (revision, active
+  version, settings, which hold the thresholds): any edit, threshold change or new model makes a
+  new key, so nothing stale is served. A hit costs three small SELECTs.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from ..core.matcher import Matcher, NoModelError, QueryResult
+from ..core.normalize import normalize_text
+from ..core.store import Store
+
+MAX_BATCH = 32
+CACHE_SIZE = 20_000
+RESULT_TIMEOUT_S = 60.0
+
+
+@dataclass
+class _Item:
+    text: str
+    top_k: int
+    future: Future
+
+
+class ShopRuntime:
+    def __init__(self, store: Store, shop_id: int, encoder_factory=None):
+        self.store = store
+        self.shop_id = shop_id
+        self.encoder_factory = encoder_factory
+        self.matcher: Matcher | None = None
+        self._next: Matcher | None = None
+        self._loading: threading.Thread | None = None
+        self.load_error = ""
+        self._queue: queue.Queue[_Item | None] = queue.Queue()
+        self._cache: OrderedDict[tuple, QueryResult] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.batches = 0
+        self.batched_texts = 0
+        self._worker = threading.Thread(target=self._run, name=f"shop-{shop_id}-batcher", daemon=True)
+        self._worker.start()
+
+    # -- the request side ---------------------------------------------------------------------
+    def state(self) -> tuple:
+        """What an answer depends on besides the text: revision, active version, settings."""
+        revision = self.store.shop(self.shop_id).revision
+        version = self.store.active_version(self.shop_id)
+        if version is None:
+            raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
+        return revision, version.id, json.dumps(self.store.shop_settings(self.shop_id), sort_keys=True)
+
+    def ask(self, texts: list[str], top_k: int) -> list[tuple[QueryResult, bool]]:
+        """Results in input order, each with whether it came from the cache."""
+        state = self.state()
+        out: list[tuple[QueryResult, bool] | None] = [None] * len(texts)
+        waiting = []
+        for i, text in enumerate(texts):
+            key = (normalize_text(text), top_k, state)
+            with self._cache_lock:
+                hit = self._cache.get(key)
+                if hit is not None:
+                    self._cache.move_to_end(key)
+            if hit is not None:
+                out[i] = (QueryResult(text, hit.decision, hit.matches, hit.model_version, 0.0, hit.twin), True)
+            else:
+                future: Future = Future()
+                self._queue.put(_Item(text, top_k, future))
+                waiting.append((i, key, future))
+        for i, key, future in waiting:
+            result = future.result(RESULT_TIMEOUT_S)
+            out[i] = (result, False)
+            with self._cache_lock:
+                self._cache[key] = result
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return out  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._worker.join(10)
+
+    # -- the worker side ----------------------------------------------------------------------
+    def _current(self) -> Matcher:
+        active = self.store.active_version(self.shop_id)
+        if active is None:
+            raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
+        if self._next is not None and self._next.version.id == active.id:
+            self.matcher, self._next = self._next, None
+        if self.matcher is None:
+            self.matcher = Matcher(self.store, self.shop_id, active, encoder_factory=self.encoder_factory)
+        elif self.matcher.version.id != active.id and self._loading is None:
+            self._loading = threading.Thread(target=self._load, args=(active,), daemon=True,
+                                             name=f"shop-{self.shop_id}-loader")
+            self._loading.start()
+        return self.matcher
+
+    def _load(self, version) -> None:
+        """Open a newly activated version beside the serving one (the old one answers meanwhile)."""
+        try:
+            self._next = Matcher(self.store, self.shop_id, version, encoder_factory=self.encoder_factory)
+            self.load_error = ""
+        except Exception as exc:  # noqa: BLE001 - the old matcher goes on serving
+            self.load_error = f"model version {version.id} could not be opened: {exc}"
+        finally:
+            self._loading = None
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            while len(batch) < MAX_BATCH:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._queue.put(None)  # stop after this batch
+                    break
+                batch.append(more)
+            try:
+                matcher = self._current()
+                k = max(max(i.top_k for i in batch), 2)
+                t0 = time.perf_counter()
+                results = matcher.query_many([i.text for i in batch], k=k, batch_size=MAX_BATCH)
+                per_item = (time.perf_counter() - t0) * 1000
+                for i, result in zip(batch, results):
+                    result.matches = result.matches[:i.top_k]
+                    result.latency_ms = per_item
+                    i.future.set_result(result)
+                self.batches += 1
+                self.batched_texts += len(batch)
+            except Exception as exc:  # noqa: BLE001 - every waiting request gets the error
+                for i in batch:
+                    if not i.future.done():
+                        i.future.set_exception(exc)
