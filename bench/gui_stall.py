@@ -410,7 +410,7 @@ def main() -> int:
     rec.opens = OpenLog() if args.opens else None
     spy = start_stall_dump(rec, home, kernel=args.kernel) if (args.py_spy or args.kernel) else None
     rec.context = lambda: (f"retrain stage={retrain.clock.stage or '-'} busy={retrain.busy()}; "
-                           f"query loader={'running' if query._loader is not None else '-'}")
+                           f"query loader={'running' if query.matchers.is_loading() else '-'}")
     rec.start()
     timings: dict[str, list[float]] = {"before": [], "during": [], "after": []}
     matcher_ms: dict[str, list[float]] = {"before": [], "during": [], "after": []}
@@ -419,22 +419,22 @@ def main() -> int:
     t_bench = time.perf_counter()
 
     def on_query(result):
-        timings[state["when"]].append(query.last_timing_ms)
+        timings[state["when"]].append(query.live.last_timing_ms)
         matcher_ms[state["when"]].append(result.latency_ms)
-        if query.last_timing_ms > 40:
+        if query.live.last_timing_ms > 40:
             slow_queries.append({"when": state["when"], "t_s": round(time.perf_counter() - t_bench, 1),
-                                 "ms": round(query.last_timing_ms, 1), "matcher_ms": round(result.latency_ms, 1),
+                                 "ms": round(query.live.last_timing_ms, 1), "matcher_ms": round(result.latency_ms, 1),
                                  "query": result.query, "context": rec.context()})
 
     query.query_done.connect(on_query)
-    orig_debounce = query._on_debounce
+    orig_debounce = query.live._on_debounce
 
     def tagged_debounce():  # the tick gap that contains a live query is tagged "query"
         rec.mark("query")
         orig_debounce()
 
-    query._debounce.timeout.disconnect()
-    query._debounce.timeout.connect(tagged_debounce)
+    query.live._debounce.timeout.disconnect()
+    query.live._debounce.timeout.connect(tagged_debounce)
 
     def wait_for(signal, timeout_s: float):
         loop = QEventLoop()
@@ -449,9 +449,9 @@ def main() -> int:
         loop.exec()
 
     def type_text(text: str):
-        query.edit.clear()
+        query.live.edit.clear()
         for ch in text:
-            query.edit.insert(ch)
+            query.live.edit.insert(ch)
             pump(0.06)
         pump(0.3)
 
@@ -524,7 +524,7 @@ def main() -> int:
         if now >= next_query:
             text = samples[8 + i % (len(samples) - 8)]
             i += 1
-            query.edit.setText(text)  # debounced like typing; the query runs 150 ms later
+            query.live.edit.setText(text)  # debounced like typing; the query runs 150 ms later
             next_query = now + TYPE_EVERY_S
         if (not grabbed["mid"] and retrain.clock.stage == "train" and len(retrain.plot.val) >= 2):
             pump(0.5)

@@ -144,3 +144,10 @@ def apply_style(app: QApplication) -> None:
     font.setPointSizeF(max(font.pointSizeF(), 10.0))
     app.setFont(font)
     app.setStyleSheet(style_sheet())
+
+
+def set_state(widget, state: str) -> None:
+    """Set the "state" property style sheets select on, and re-polish so the new look applies."""
+    widget.setProperty("state", state)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

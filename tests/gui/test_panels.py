@@ -110,8 +110,8 @@ def test_retrain_runs_in_worker_keeps_event_loop_turning_then_query_panel_answer
     r = done.args[0]
     assert r.model_version == active.id and r.matches[0].standard_question == "怎么开发票"
     assert r.decision == "answer"  # an exact entry scores 1.0
-    assert query.match_model.rowCount() == len(r.matches) > 1
-    assert query.decision_label.property("state") == "answer"
+    assert query.live.match_model.rowCount() == len(r.matches) > 1
+    assert query.live.decision_label.property("state") == "answer"
 
 
 def test_the_panel_shows_the_clocks_eta_and_progress(qtbot, store, tiny_shop, monkeypatch):
@@ -242,7 +242,7 @@ def test_new_standard_question_is_found_without_retraining(qtbot, store, tiny_sh
     top = done.args[0].matches[0]
     assert top.id == new.id and top.score == pytest.approx(1.0, abs=1e-3)
     assert len(store.versions(tiny_shop.id)) == 1  # no retraining happened
-    assert query.answer_view.toPlainText() == "建议三个月换一次"
+    assert query.live.answer_view.toPlainText() == "建议三个月换一次"
     # Disabled: gone from the results at once, too.
     store.update_standard(new.id, enabled=False)
     with qtbot.waitSignal(query.query_done, timeout=5000) as done:
@@ -256,7 +256,7 @@ def test_typing_queries_after_the_debounce_and_reports_latency(qtbot, store, tin
     query.query_done.connect(results.append)
     # QTest.keyClicks only types ASCII: insert the characters as an input method commits them.
     for ch in "吸力变弱了":
-        query.edit.insert(ch)
+        query.live.edit.insert(ch)
         qtbot.wait(40)
     t_last = time.perf_counter()
     with qtbot.waitSignal(query.query_done, timeout=5000) as done:
@@ -265,9 +265,9 @@ def test_typing_queries_after_the_debounce_and_reports_latency(qtbot, store, tin
     assert len(results) == 1  # debounced: one query for the whole burst of keystrokes
     assert done.args[0].query == "吸力变弱了" and waited >= 0.08
     assert done.args[0].matches[0].standard_question == "扫地机器人吸力变小了怎么办"
-    assert "ms" in query.latency_label.text() and query.last_timing_ms < 1000
-    query.edit.clear()
-    assert query.match_model.rowCount() == 0 and query.decision_label.property("state") == "idle"
+    assert "ms" in query.live.latency_label.text() and query.live.last_timing_ms < 1000
+    query.live.edit.clear()
+    assert query.live.match_model.rowCount() == 0 and query.live.decision_label.property("state") == "idle"
 
 
 def test_query_panel_says_why_twin_standard_questions_are_only_suggested(qtbot, store, tiny_shop, untuned):
@@ -279,22 +279,46 @@ def test_query_panel_says_why_twin_standard_questions_are_only_suggested(qtbot, 
     query = _loaded_query_panel(qtbot, store, tiny_shop.id)
     with qtbot.waitSignal(query.query_done, timeout=5000) as done:
         query.query_now("运费谁承担")
-    assert done.args[0].twin and query.decision_label.property("state") == "suggest"
-    assert "same similar question" in query.detail_label.text()
+    assert done.args[0].twin and query.live.decision_label.property("state") == "suggest"
+    assert "same similar question" in query.live.detail_label.text()
     with qtbot.waitSignal(query.query_done, timeout=5000) as done:
         query.query_now("吸力变弱了")
-    assert not done.args[0].twin and query.decision_label.property("state") == "answer"
-    assert "same similar question" not in query.detail_label.text()
+    assert not done.args[0].twin and query.live.decision_label.property("state") == "answer"
+    assert "same similar question" not in query.live.detail_label.text()
 
 
 def test_query_panel_without_shop_or_questions(qtbot, store):
     query = _panel(qtbot, QueryPanel, store)
     query.set_shop(None)
-    assert query.matcher is None and not query.edit.isEnabled()
+    assert query.matcher is None and not query.live.edit.isEnabled()
     empty = store.create_shop("empty")
     query.set_shop(empty.id)
     assert query.matcher is None and not query.busy()
     assert query.model_chip.property("state") == "none"
+
+
+def test_matcher_host_shares_one_matcher_and_reloads_after_a_running_load(qtbot, store, tiny_shop, untuned):
+    from desktop_app.gui.matcher_host import MatcherHost
+
+    host = MatcherHost(store)
+    ready = []
+    host.ready.connect(ready.append)
+    with qtbot.waitSignal(host.ready, timeout=LOAD_TIMEOUT):
+        host.open(tiny_shop.id)
+        host.open(tiny_shop.id)  # asked again during the load: once more after it, not twice at once
+        assert len(host.jobs.jobs()) == 1
+    first = host.matcher
+    assert host.shared(tiny_shop.id) == (first, host.lock) and host.shared(tiny_shop.id + 1) is None
+    qtbot.waitUntil(lambda: len(ready) == 2, timeout=LOAD_TIMEOUT)
+    assert host.matcher is not first and not host.is_loading()
+    assert host.thresholds() == dict(host.matcher.thresholds)
+    with qtbot.waitSignal(host.failed) as failed:
+        host.drop("model files gone")
+    assert failed.args == ["model files gone"] and host.matcher is None and host.shared(tiny_shop.id) is None
+    with qtbot.waitSignal(host.unavailable) as why:
+        host.open(None)
+    assert why.args == ["none"]
+    assert host.cancel_and_wait(5000)
 
 
 def test_batch_test_from_csv_and_txt(qtbot, store, tiny_shop, untuned, tmp_path):
@@ -307,8 +331,8 @@ def test_batch_test_from_csv_and_txt(qtbot, store, tiny_shop, untuned, tmp_path)
     summary = done.args[0]
     assert summary["n"] == 4 and summary["n_expected"] == 3 and summary["top1"] == 1.0
     assert summary["answer"] + summary["suggest"] + summary["no_match"] == 4
-    assert query.batch_model.rowCount() == 4 and query.batch_model.columnCount() == 6
-    assert query.export_button.isEnabled()
+    assert query.batch.model.rowCount() == 4 and query.batch.model.columnCount() == 6
+    assert query.batch.export_button.isEnabled()
     out = tmp_path / "out.csv"
     query.write_batch_csv(out)
     assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("query,expected,top_match")
@@ -318,12 +342,12 @@ def test_batch_test_from_csv_and_txt(qtbot, store, tiny_shop, untuned, tmp_path)
     with qtbot.waitSignal(query.batch_done, timeout=60_000) as done:
         assert query.run_batch_file(txt)
     assert done.args[0]["n"] == 2 and done.args[0]["accuracy"] is None
-    assert query.batch_model.columnCount() == 4
+    assert query.batch.model.columnCount() == 4
 
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     assert not query.run_batch_file(bad)
-    assert "question column" in query.batch_file_label.text()
+    assert "question column" in query.batch.file_label.text()
 
 
 # ----------------------------------------------------------------------------- dialogs

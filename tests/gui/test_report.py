@@ -93,18 +93,19 @@ def test_query_panel_keeps_labelled_questions_for_evaluation(qtbot, store, tiny_
     panel.show()
     with qtbot.waitSignal(panel.model_ready, timeout=WAIT):
         panel.set_shop(tiny_shop.id)
-    assert not panel.mark_none_button.isEnabled()
+    assert not panel.live.mark_none_button.isEnabled()
     panel.query_now("今天股市怎么样")
-    assert panel.mark_none_button.isEnabled() and panel.mark_expected_button.isEnabled()
-    assert panel.mark_none()
+    assert panel.live.mark_none_button.isEnabled() and panel.live.mark_expected_button.isEnabled()
+    assert panel.live.mark_none()
     panel.query_now("我想开张发票")
-    panel.table.selectRow(next(i for i, m in enumerate(panel.match_model.matches) if m.standard_question == "怎么开发票"))
-    assert panel.mark_expected()
+    live = panel.live
+    live.table.selectRow(next(i for i, m in enumerate(live.match_model.matches) if m.standard_question == "怎么开发票"))
+    assert panel.live.mark_expected()
     tests = {t.text: t.expected_id for t in store.test_questions(tiny_shop.id)}
     assert tests == {"今天股市怎么样": None, "我想开张发票": store.find_standard(tiny_shop.id, "怎么开发票").id}
-    assert "2 questions, 1 that match nothing" in panel.testset_label.text()
+    assert "2 questions, 1 that match nothing" in panel.live.testset_label.text()
     panel.query_now("发票怎么开")  # a similar question of the shop: it would be trained on
-    assert not panel.mark_none() and "never trains on" in dialogs.texts("warning")[-1]
+    assert not panel.live.mark_none() and "never trains on" in dialogs.texts("warning")[-1]
 
 
 def test_settings_dialog_offers_the_loss_family_with_their_own_margins(qtbot, store, tiny_shop):  # noqa: F811

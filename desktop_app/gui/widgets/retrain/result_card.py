@@ -5,9 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
-from ...style import ANSWER, NO_MATCH, SUGGEST, TEXT_SECONDARY
+from ...style import ANSWER, NO_MATCH, SUGGEST, TEXT_SECONDARY, set_state
 from .formatting import format_duration, format_pct
-from .steps import set_state
 
 
 class ResultCard(QFrame):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from ...style import set_state
+
 # The core's stage names, grouped into the steps the operator sees.
 STEPS = [
     ("prepare", ("rebuild base model", "download base model", "check data", "prepare")),
@@ -19,13 +21,6 @@ def step_of(stage: str) -> int | None:
         if stage in names:
             return i
     return None
-
-
-def set_state(widget: QWidget, state: str) -> None:
-    """A dynamic property the style sheet selects on: re-polished so the new look applies."""
-    widget.setProperty("state", state)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
 
 
 class StepChips(QWidget):
