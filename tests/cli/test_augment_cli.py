@@ -13,7 +13,7 @@ from tests.unit.test_augment_llm import KEY, FakeLLM
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    from desktop_app.core.tiny_model import build_tiny_bert
+    from tests.tiny_model import build_tiny_bert
 
     root = tmp_path_factory.mktemp("augcli")
     model = build_tiny_bert(root / "bert")

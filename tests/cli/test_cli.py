@@ -16,7 +16,7 @@ EXE = shutil.which("standardq", path=str(Path(sys.executable).parent)) or shutil
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    from desktop_app.core.tiny_model import build_tiny_bert
+    from tests.tiny_model import build_tiny_bert
 
     root = tmp_path_factory.mktemp("cli")
     model = build_tiny_bert(root / "bert")

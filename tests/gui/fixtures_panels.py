@@ -22,7 +22,7 @@ TINY_TRAIN = {"epochs": 2, "batch_size": 8, "lr": 1e-3, "val_min_total": 2}
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
-    from desktop_app.core.tiny_model import build_tiny_bert
+    from tests.tiny_model import build_tiny_bert
 
     return build_tiny_bert(tmp_path_factory.mktemp("tiny_panels") / "bert")
 

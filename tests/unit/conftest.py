@@ -11,7 +11,7 @@ TINY_SHOP = {
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
-    from desktop_app.core.tiny_model import build_tiny_bert
+    from tests.tiny_model import build_tiny_bert
 
     return build_tiny_bert(tmp_path_factory.mktemp("tiny") / "bert")
 

@@ -15,7 +15,7 @@ pytest.importorskip("torch")
 from desktop_app.core.encoder_process import EncoderProcessError, ProcessEncoder  # noqa: E402
 from desktop_app.core.export import export_onnx  # noqa: E402
 from desktop_app.core.runtime import OnnxEncoder  # noqa: E402
-from desktop_app.core.tiny_model import build_tiny_bert  # noqa: E402
+from tests.tiny_model import build_tiny_bert  # noqa: E402
 
 TEXTS = ["你好", "请问这个商品什么时候发货？", "Is the XL size in stock?", "发票可以开公司抬头吗"]
 

@@ -19,7 +19,7 @@ from desktop_app.core.export import ExportError, export_onnx  # noqa: E402
 from desktop_app.core.model import SentenceEncoder, tokenize  # noqa: E402
 from desktop_app.core.reporter import Cancelled, RecordingReporter  # noqa: E402
 from desktop_app.core.runtime import OnnxEncoder  # noqa: E402
-from desktop_app.core.tiny_model import build_tiny_bert  # noqa: E402
+from tests.tiny_model import build_tiny_bert  # noqa: E402
 
 PREFIX = "query: "
 MAX_LENGTH = 32
