@@ -354,10 +354,8 @@ class MainWindow(QMainWindow):
         if self.shop_id() is None:
             return None
         self.form.save()
-        panel = self.query_panel
         dialog = AugmentDialog(self.store, self.shop_id(), current=self.questions.current(),
-                               listed_ids=self.questions.shown_ids(),
-                               matcher_source=lambda: (panel.matcher, panel.matcher_lock), parent=self)
+                               listed_ids=self.questions.shown_ids(), matchers=self.query_panel.matchers, parent=self)
         dialog.generated.connect(self._generated)
         dialog.review_requested.connect(self.open_review)
         dialog.finished.connect(self._augment_closed)

@@ -321,6 +321,20 @@ def test_matcher_host_shares_one_matcher_and_reloads_after_a_running_load(qtbot,
     assert host.cancel_and_wait(5000)
 
 
+def test_the_generation_guard_reuses_the_query_panels_open_matcher(qtbot, store, tiny_shop, untuned):
+    from desktop_app.core.reporter import Reporter
+    from desktop_app.gui.widgets.augment_dialog import AugmentDialog
+
+    query = _loaded_query_panel(qtbot, store, tiny_shop.id)
+    dialog = AugmentDialog(store, tiny_shop.id, matchers=query.matchers)
+    qtbot.addWidget(dialog)
+    dialog.encoder_check.setChecked(True)
+    guard = dialog._guard_factory()(store, Reporter())
+    assert guard.encoder is query.matcher.encoder and guard.checks_encoder
+    other = store.create_shop("other")
+    assert query.matchers.shared(other.id) is None  # another shop's dialog loads its own model
+
+
 def test_batch_test_from_csv_and_txt(qtbot, store, tiny_shop, untuned, tmp_path):
     query = _loaded_query_panel(qtbot, store, tiny_shop.id)
     csv_path = tmp_path / "batch.csv"

@@ -81,11 +81,11 @@ class AugmentDialog(QDialog):
 
     RULES_TAB, LLM_TAB = range(2)
 
-    def __init__(self, store: Store, shop_id: int, *, current=None, listed_ids=None, matcher_source=None,
+    def __init__(self, store: Store, shop_id: int, *, current=None, listed_ids=None, matchers=None,
                  parent: QWidget | None = None) -> None:
         """`current`: the selected standard question; `listed_ids`: those the list shows when it is
-        filtered; `matcher_source()`: (Matcher, lock) of the query panel, or None, so the guard
-        reuses the open model instead of loading it again."""
+        filtered; `matchers`: the window's MatcherHost (or None), so the guard reuses the open model
+        instead of loading it again."""
         super().__init__(parent)
         self.store = store
         self.home = str(store.home)
@@ -93,7 +93,7 @@ class AugmentDialog(QDialog):
         self.current = current
         self.all_ids = [sq.id for sq in store.standards(shop_id)]
         self.listed_ids = list(listed_ids) if listed_ids is not None and len(listed_ids) < len(self.all_ids) else None
-        self.matcher_source = matcher_source
+        self.matchers = matchers
         self.worker: FunctionWorker | None = None
         self._running = False
         self.last_summary = None
@@ -380,9 +380,7 @@ class AugmentDialog(QDialog):
         from ...core.augment.guard import Guard
 
         use_encoder = self.encoder_check.isChecked()
-        source = self.matcher_source() if self.matcher_source else None
-        if source is not None and (source[0] is None or source[0].shop_id != self.shop_id):
-            source = None
+        source = self.matchers.shared(self.shop_id) if self.matchers is not None else None
         loading = self.tr("Loading the model…")
 
         def make(private: Store, reporter):

@@ -3,8 +3,6 @@ live test (live_tab.py) and the batch test (batch_tab.py), over one open Matcher
 
 from __future__ import annotations
 
-import threading
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
@@ -92,12 +90,8 @@ class QueryPanel(QWidget):
     # ------------------------------------------------------------------ public API
     @property
     def matcher(self):
+        """The open Matcher (None while none is); `matchers` owns it."""
         return self.matchers.matcher
-
-    @property
-    def matcher_lock(self) -> threading.Lock:
-        """Held while the Matcher answers or refreshes; other users of it (the generation guard) take it too."""
-        return self.matchers.lock
 
     def set_shop(self, shop_id: int | None) -> None:
         """Show the given shop (None: no shop); loads its model in the background."""
