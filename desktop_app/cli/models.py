@@ -164,7 +164,7 @@ def cmd_demo(args) -> int:
 
 
 def _demo_answers(matcher, samples, show=False) -> int:
-    from ..core.demo import answered_right
+    from ..core.prepare import answered_right
 
     right = 0
     for row in samples:

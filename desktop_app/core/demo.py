@@ -23,11 +23,3 @@ def sample_queries() -> list[dict]:
     """The demo's consumer questions: `query` and `expected` (empty: it should match nothing)."""
     with resource("demo_shop", "sample_queries.csv").open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
-
-
-def answered_right(result, expected: str) -> bool:
-    """The demo's rule: the top match is the expected one and was not declined; or nothing matched
-    when nothing was expected."""
-    top = result.matches[0] if result.matches else None
-    got = top.standard_question if top and result.decision != "no_match" else ""
-    return got == (expected or "")

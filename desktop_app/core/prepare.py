@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .config import TrainConfig
 from .io_formats import read_batch_file  # noqa: F401 - lives in io_formats; the query panel imports it here
+from .normalize import normalize_text
 from .reporter import NULL, Reporter
 from .shop_settings import load_settings, update_settings
 from .store import Store
@@ -60,15 +61,22 @@ def activate_job(home: str, version_id: int, reporter: Reporter = NULL) -> dict:
 
 
 # ----------------------------------------------------------------------------- batch tests
+def answered_right(result, expected: str | None) -> bool:
+    """Whether a query's decision is right: the expected standard question is the top match and was
+    not declined (no_match), or nothing was expected and nothing matched."""
+    if not expected:
+        return result.decision == "no_match"
+    top = result.matches[0].standard_question if result.matches else ""
+    return result.decision != "no_match" and normalize_text(top) == normalize_text(expected)
+
+
 def batch_summary(results, expected: list[str] | None) -> dict:
     """Counts and accuracies of a batch test (results: matcher QueryResults, in file order).
 
     accuracy: the decision is right: the expected standard question is the top match and was not
-    declined (no_match), or nothing was expected and nothing matched (the CLI demo's rule);
+    declined (no_match), or nothing was expected and nothing matched (`answered_right`);
     top1: the top match is the expected standard question, on rows that expect one.
     """
-    from .normalize import normalize_text
-
     n = len(results)
     decisions = [r.decision for r in results]
     summary = {"n": n, "answer": decisions.count("answer"), "suggest": decisions.count("suggest"),
@@ -76,16 +84,11 @@ def batch_summary(results, expected: list[str] | None) -> dict:
                "top1": None, "n_expected": 0}
     if expected is None:
         return summary
-    correct, top_hits, n_exp = [], 0, 0
-    for r, exp in zip(results, expected):
-        top = r.matches[0].standard_question if r.matches else ""
-        same = bool(exp) and normalize_text(top) == normalize_text(exp)
-        if exp:
-            n_exp += 1
-            top_hits += same
-            correct.append(same and r.decision != "no_match")
-        else:
-            correct.append(r.decision == "no_match")
+    correct = [answered_right(r, exp) for r, exp in zip(results, expected)]
+    with_expected = [(r, exp) for r, exp in zip(results, expected) if exp]
+    n_exp = len(with_expected)
+    top_hits = sum(bool(r.matches) and normalize_text(r.matches[0].standard_question) == normalize_text(exp)
+                   for r, exp in with_expected)
     summary.update(correct=correct, accuracy=sum(correct) / n if n else None,
                    top1=top_hits / n_exp if n_exp else None, n_expected=n_exp)
     return summary
