@@ -15,6 +15,7 @@ from .augment import add_augment_commands
 from .common import CliError, TqdmReporter  # noqa: F401 - shared with bench/
 from .evaluate import add_eval_commands
 from .models import add_activate_command, add_model_commands
+from .serving import add_serving_commands
 from .shops import add_shop_commands
 
 
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_activate_command(sub)
     add_augment_commands(sub)
     add_eval_commands(sub)
+    add_serving_commands(sub)
     return p
 
 

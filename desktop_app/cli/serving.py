@@ -1,0 +1,121 @@
+"""`standardq serve`, `log`, `stats`: the local matching API and what it recorded."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ..paths import data_dir
+from .common import CliError, get_shop, open_store, print_json
+
+
+def add_serving_commands(sub) -> None:
+    s = sub.add_parser("serve", help="serve the matching API (HTTP, JSON) for the shop chat system")
+    s.add_argument("--host", help="address to bind (default 127.0.0.1, or the saved setting)")
+    s.add_argument("--port", type=int, help="port (default 8765, or the saved setting)")
+    s.add_argument("--allow-remote", action="store_true",
+                   help="allow binding to an address other computers can reach")
+    s.add_argument("--log-db", help="write the query log to this SQLite file (default: the data directory's)")
+    s.add_argument("--show-token", action="store_true", help="print the API token and exit")
+    s.add_argument("--new-token", action="store_true", help="replace the API token, print it and exit")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("log", help="list served queries (the query log)")
+    s.add_argument("--shop", required=True)
+    s.add_argument("--since", default="7d", help="7d, 12h, 30m, a date 2026-12-01, or '' for all (default 7d)")
+    s.add_argument("--limit", type=int, default=100)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--log-db", help="the query log's SQLite file (default: the data directory's)")
+    s.set_defaults(func=cmd_log)
+
+    s = sub.add_parser("stats", help="hits per standard question, answer rates, latency, unmatched texts")
+    s.add_argument("--shop", required=True)
+    s.add_argument("--since", default="30d", help="as for `log` (default 30d)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--log-db", help="the query log's SQLite file (default: the data directory's)")
+    s.set_defaults(func=cmd_stats)
+
+
+def _log_path(args) -> Path:
+    from ..core.querylog import FILE_NAME
+
+    return Path(args.log_db) if args.log_db else data_dir(args.home) / FILE_NAME
+
+
+def cmd_serve(args) -> int:
+    from ..server.run import RemoteRefused, serve
+    from ..server.token import api_token, new_token
+
+    if args.show_token or args.new_token:
+        print(new_token() if args.new_token else api_token())
+        return 0
+    home = data_dir(args.home)
+
+    def ready(host, port):
+        print(f"StandardQ API on http://{host}:{port}  (OpenAPI page: /docs; token: standardq serve --show-token)",
+              flush=True)
+
+    try:
+        serve(home, host=args.host, port=args.port, allow_remote=args.allow_remote,
+              log_db=Path(args.log_db) if args.log_db else None, on_ready=ready)
+    except RemoteRefused as exc:
+        raise CliError(str(exc)) from None
+    return 0
+
+
+def cmd_log(args) -> int:
+    from ..core.querylog import QueryLog
+    from ..core.querystats import parse_since
+
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
+    path = _log_path(args)
+    if not path.exists():
+        raise CliError(f"no query log yet at {path}: it is written by `standardq serve`")
+    rows = QueryLog(path).rows(shop.id, since=parse_since(args.since), limit=args.limit)
+    lookup = store.standard_lookup(shop.id)
+    if args.json:
+        out = []
+        for r in rows:
+            d = r.to_dict()
+            for t in d["top"]:
+                t["standard_question"] = lookup.get(t["id"], {}).get("text")
+            out.append(d)
+        print_json(out)
+        return 0
+    for r in rows:
+        top = f"{r.top[0][1]:.3f} {lookup.get(r.top[0][0], {}).get('text', '(deleted)')}" if r.top else "-"
+        when = time.strftime("%m-%d %H:%M:%S", time.localtime(r.ts))
+        print(f"{when}  {r.decision:<8}  {r.text[:40]:<40}  {top}")
+    print(f"{len(rows)} queries")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from ..core.querylog import QueryLog
+    from ..core.querystats import parse_since, shop_stats
+
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
+    path = _log_path(args)
+    if not path.exists():
+        raise CliError(f"no query log yet at {path}: it is written by `standardq serve`")
+    stats = shop_stats(QueryLog(path), shop.id, store.standard_lookup(shop.id), since=parse_since(args.since))
+    if args.json:
+        print_json(stats, indent=1)
+        return 0
+    lat = stats["latency_ms"]
+    print(f"{stats['queries']} queries since {stats['since'] or 'the start'}: answered {stats['answer_rate']:.1%}, "
+          f"suggested {stats['suggest_rate']:.1%}, no match {stats['no_match_rate']:.1%}; "
+          f"latency p50 {lat['p50']} ms, p99 {lat['p99']} ms")
+    print("most hit:")
+    for h in stats["hits"][:10]:
+        print(f"  {h['answered']:>5} answered {h['suggested']:>5} suggested {h['chosen']:>4} chosen  "
+              f"{h['standard_question']}")
+    print(f"never hit: {len(stats['never_hit'])} standard questions")
+    for h in stats["never_hit"][:10]:
+        print(f"  {h['standard_question']}")
+    print("most frequent unmatched:")
+    for u in stats["unmatched"][:10]:
+        print(f"  {u['count']:>5}  {u['decision']:<8}  {u['text']}")
+    return 0
