@@ -166,8 +166,7 @@ def take_screenshot(store: Store, path: Path) -> int:
     window.shop_bar.select(shop.id)
     window.questions.select_first()
     app = QApplication.instance()
-    # Wait for the model loader the query panel started (a shop with a model opens it) before
-    # painting: the frozen bundle crashed in 1 of ~8 runs painting while it ran (see bench/RESULTS.md).
+    # Painting while the query panel's model loader ran crashed the frozen bundle: wait for it.
     window.shutdown()
     for _ in range(5):  # let layouts, style polish and the first paint settle
         app.processEvents()

@@ -308,9 +308,7 @@ class MainWindow(QMainWindow):
 
     def _model_changed(self) -> None:
         self.query_panel.reload_model()
-        # A new model changes no question: only the model's state is read again. Counting the
-        # pending similar questions scans pages that nothing had read for minutes; at a retrain's
-        # end that waited 168 ms on the disk, behind the training child's files being flushed.
+        # A new model changes no question; recounting would stall on a disk busy with the retrain.
         self.refresh_status(recount=False)
 
     # -- menu commands ------------------------------------------------------------------------------------

@@ -177,10 +177,7 @@ class RetrainWorker(JobWorker):
         try:
             config = self.config if self.config is not None else load_settings(store, self.shop_id).train_config()
             result = retrain_in_subprocess(store, self.shop_id, config, reporter)
-            # Read what the window reads at the end, here first: at that moment the disk is busy
-            # flushing the training child's files, and a read of a page not in memory waited up
-            # to 170 ms. This thread waits for it with the GIL let go; the GUI thread's reads of
-            # the same pages then find them in memory.
+            # Warm the pages the window reads next, here, off the GUI thread (bench/RESULTS.md).
             store.shop(self.shop_id)
             store.active_version(self.shop_id)
             store.count_similars(self.shop_id, status="pending")
