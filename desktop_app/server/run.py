@@ -41,8 +41,12 @@ def _prune_loop(path: Path, days: int, stop: threading.Event) -> None:
 
 
 def serve(home: Path, *, host: str | None = None, port: int | None = None, allow_remote: bool = False,
-          log_db: Path | None = None, stop: threading.Event | None = None, on_ready=None,
+          log_db: Path | None = None, stop=None, on_ready=None, on_status=None, status_every_s: float = 2.0,
           encoder_factory=None) -> None:
+    """Serve until Ctrl+C / SIGTERM or `stop` (a threading or multiprocessing Event) is set.
+
+    `on_ready(host, port)` once listening (port 0 picks a free one); `on_status(dict)` every
+    `status_every_s` with requests_per_minute, requests (total) and last_error."""
     settings = serve_settings.load(home)
     host = host or settings.host
     port = settings.port if port is None else port
@@ -65,6 +69,12 @@ def serve(home: Path, *, host: str | None = None, port: int | None = None, allow
                     return
             server.should_exit = True
         threading.Thread(target=watch, daemon=True).start()
+    if on_status is not None:
+        def report():
+            while not done.wait(status_every_s):
+                on_status({"requests_per_minute": service.requests_per_minute(),
+                           "requests": len(service.requests), "last_error": service.last_error})
+        threading.Thread(target=report, daemon=True).start()
     if on_ready is not None:
         def ready():
             while not server.started and not done.is_set():
