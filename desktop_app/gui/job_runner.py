@@ -28,6 +28,7 @@ class JobRunner(QObject):
         super().__init__(parent)
         self.worker: JobWorker | None = None  # the current job; kept after it ends (its result, its timings)
         self._pending = False  # the current job's outcome has not been handed on yet
+        self._waited = False   # wait() saw the current job's thread end (its outcome may still come)
         self._old: list[JobWorker] = []  # superseded jobs whose thread may still run
 
     # -- control ------------------------------------------------------------------------------
@@ -38,13 +39,14 @@ class JobRunner(QObject):
         worker.failed.connect(self._on_failed)
         worker.cancelled.connect(self._on_cancelled)
         self.worker = worker
-        self._pending = True
+        self._pending, self._waited = True, False
         worker.start()
         return worker
 
     def busy(self) -> bool:
-        """A job runs, or its outcome is still on its way (its queued signal not handled yet)."""
-        return self._pending
+        """A job runs, or its outcome is on its way (its queued signal not handled yet) and no
+        `wait` has seen it end."""
+        return self._pending and not self._waited
 
     def cancel(self) -> None:
         """Ask the current job to stop; it stays current, so its `cancelled` still comes."""
@@ -69,11 +71,13 @@ class JobRunner(QObject):
             worker.cancel()
 
     def wait(self, timeout_ms: int = 30000, deadline: float | None = None) -> bool:
-        """Wait for every job's thread to end; True when none runs any more."""
+        """Wait for every job's thread to end; True when none runs any more (then not busy, though
+        the current job's outcome is still handed on when its signal arrives)."""
         deadline = time.monotonic() + timeout_ms / 1000 if deadline is None else deadline
         ok = True
         for worker in self.jobs():
             ok &= worker.wait(max(0, int((deadline - time.monotonic()) * 1000)))
+        self._waited = self._waited or (ok and self._pending)
         return ok
 
     def cancel_and_wait(self, timeout_ms: int = 30000) -> bool:

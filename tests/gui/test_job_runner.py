@@ -86,6 +86,16 @@ def test_cancel_keeps_the_job_current_so_its_cancelled_comes(qtbot):
     assert not runner.busy() and worker.state == "cancelled"
 
 
+def test_after_cancel_and_wait_not_busy_and_the_outcome_still_comes(qtbot):
+    runner = JobRunner()
+    worker, _gate = _gated()
+    runner.start(worker)
+    assert runner.cancel_and_wait(5000) and not runner.busy()  # at once, before the queued signal
+    with qtbot.waitSignal(runner.cancelled, timeout=2000):
+        pass
+    assert not runner.busy()
+
+
 def test_a_failure_is_relayed_as_one_line(qtbot):
     runner = JobRunner()
     worker, gate = _gated(error=ValueError("bad input"))
