@@ -11,68 +11,28 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton,
-                               QRadioButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPlainTextEdit, QProgressBar, QPushButton, QRadioButton, QTabWidget,
+                               QVBoxLayout, QWidget)
 
-from ...core.reporter import Cancelled
 from ...core.shop_settings import AugmentSettings, parse_entities, parse_synonym_groups
 from ...core.store import Store
 from ..messages import confirm
 from ..workers import FunctionWorker
+from .augment_confirm import Confirmer, reason_names
+from .augment_llm_form import LlmForm, hint_label, spin_box
 
 SETTINGS_GROUP = "augment"  # QSettings: the operator's last provider, URL, model and numbers
-CUSTOM = "custom"
-CONFIRM_POLL_S = 0.1
+LLM_FIELDS = ("provider", "base_url", "model", "api_key", "remember_key", "key_hint", "llm_n", "concurrency",
+              "batch_size")
 
 STYLE = """
 QLabel#fieldHint { color: #8f959e; font-size: 11px; }
 QLabel#error { background: #fff1f0; border: 1px solid #ffa39e; border-radius: 6px; color: #cf1322; padding: 8px; }
 QLabel#result { background: #f6ffed; border: 1px solid #b7eb8f; border-radius: 6px; padding: 8px; }
 """
-
-
-def reason_names() -> dict[str, str]:
-    """The guard's reasons for dropping an output, for the operator."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("AugmentDialog", text)
-
-    return {"too_short": tr("too short"), "too_long": tr("too long"), "same_as_source": tr("same as the source"),
-            "duplicate": tr("already there"), "duplicate_other": tr("belongs to another standard question"),
-            "closer_to_other": tr("closer to another standard question")}
-
-
-class _Confirmer(QObject):
-    """`confirm(provider, base_url, n_questions, per_question)` for augment_llm, called in the worker:
-    asks on the GUI thread (a queued signal) and waits for the answer, or for a cancel."""
-
-    _ask = Signal(str)
-
-    def __init__(self, dialog: QDialog, stop: threading.Event) -> None:
-        super().__init__(dialog)
-        self.dialog = dialog
-        self.stop = stop  # set by Cancel
-        self._event = threading.Event()
-        self._answer = False
-        self._ask.connect(self._on_ask, Qt.ConnectionType.QueuedConnection)
-
-    def __call__(self, provider: str, base_url: str, n_questions: int, per_question: int) -> bool:
-        text = self.tr("Send {n} standard questions of this shop to {provider} ({url}), asking for up to {k} "
-                       "paraphrases each?\n\nOnly the standard questions and a few of their similar questions "
-                       "are sent, nothing else.").format(n=n_questions, provider=provider, url=base_url,
-                                                         k=per_question)
-        self._event.clear()
-        self._ask.emit(text)
-        while not self._event.wait(CONFIRM_POLL_S):
-            if self.stop.is_set():
-                raise Cancelled()
-        return self._answer
-
-    def _on_ask(self, text: str) -> None:
-        self._answer = confirm(self.dialog, self.tr("Send questions to the LLM?"), text)
-        self._event.set()
 
 
 class AugmentDialog(QDialog):
@@ -105,19 +65,6 @@ class AugmentDialog(QDialog):
         self._load()
 
     # ------------------------------------------------------------------ layout
-    @staticmethod
-    def _spin(low: int, high: int) -> QSpinBox:
-        box = QSpinBox()
-        box.setRange(low, high)
-        box.setMaximumWidth(140)
-        return box
-
-    @staticmethod
-    def _hint(text: str) -> QLabel:
-        label = QLabel(text, objectName="fieldHint")
-        label.setWordWrap(True)
-        return label
-
     def _build(self) -> None:
         root = QVBoxLayout(self)
         intro = QLabel(self.tr("Generated questions land in the review queue as pending. Only the ones you "
@@ -150,7 +97,10 @@ class AugmentDialog(QDialog):
         left = QVBoxLayout()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_rules(), self.tr("Rules (offline)"))
-        self.tabs.addTab(self._build_llm(), self.tr("LLM"))
+        self.llm_form = LlmForm()
+        self.tabs.addTab(self.llm_form, self.tr("LLM"))
+        for name in LLM_FIELDS:  # the form's fields, as attributes of the dialog too
+            setattr(self, name, getattr(self.llm_form, name))
         self.tabs.currentChanged.connect(lambda _i: self._update_buttons())
         left.addWidget(self.tabs, 1)
         self.encoder_check = QCheckBox(self.tr("Drop what the current model places closer to another standard "
@@ -161,7 +111,7 @@ class AugmentDialog(QDialog):
 
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("Preview"), objectName="title"))
-        self.preview_hint = self._hint(self.tr("Preview shows what the first chosen standard question would get, "
+        self.preview_hint = hint_label(self.tr("Preview shows what the first chosen standard question would get, "
                                                "after the guard. Nothing is saved."))
         right.addWidget(self.preview_hint)
         self.preview_list = QListWidget()
@@ -214,66 +164,24 @@ class AugmentDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.rules_n = self._spin(1, 500)
+        self.rules_n = spin_box(1, 500)
         form.addRow(self.tr("Per standard question"), self.rules_n)
-        form.addRow("", self._hint(self.tr("Tops each standard question up to this many rule outputs; a second "
+        form.addRow("", hint_label(self.tr("Tops each standard question up to this many rule outputs; a second "
                                            "run adds only what is missing.")))
-        self.seed = self._spin(0, 1_000_000)
+        self.seed = spin_box(0, 1_000_000)
         form.addRow(self.tr("Seed"), self.seed)
         self.entities = QPlainTextEdit()
         self.entities.setPlaceholderText("扫地机器人\n扫地机\n洗地机\nX10")
         self.entities.setFixedHeight(96)
         form.addRow(self.tr("Subject words"), self.entities)
-        form.addRow("", self._hint(self.tr("One per line: product names, model numbers, the brand. Some "
+        form.addRow("", hint_label(self.tr("One per line: product names, model numbers, the brand. Some "
                                            "variants leave them out, as customers often do. The LLM gets them too.")))
         self.synonyms = QPlainTextEdit()
         self.synonyms.setPlaceholderText("尘盒, 集尘盒, 垃圾盒\n拖布, 拖把布")
         self.synonyms.setFixedHeight(96)
         form.addRow(self.tr("Synonyms"), self.synonyms)
-        form.addRow("", self._hint(self.tr("One group per line, words separated by commas. Built-in "
+        form.addRow("", hint_label(self.tr("One group per line, words separated by commas. Built-in "
                                            "customer-service synonyms always apply.")))
-        return page
-
-    def _build_llm(self) -> QWidget:
-        from ...core.augment.llm import PRESETS
-
-        page = QWidget()
-        form = QFormLayout(page)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.provider = QComboBox()
-        for key, preset in PRESETS.items():
-            self.provider.addItem(preset.name, key)
-        self.provider.addItem(self.tr("Other OpenAI-compatible API"), CUSTOM)
-        self.provider.currentIndexChanged.connect(self._provider_changed)
-        form.addRow(self.tr("Provider"), self.provider)
-        self.base_url = QLineEdit()
-        self.base_url.setPlaceholderText("https://host/v1")
-        self.base_url.editingFinished.connect(self._show_key_state)
-        form.addRow(self.tr("Base URL"), self.base_url)
-        self.model = QLineEdit()
-        form.addRow(self.tr("Model"), self.model)
-        key_row = QWidget()
-        key_layout = QHBoxLayout(key_row)
-        key_layout.setContentsMargins(0, 0, 0, 0)
-        self.api_key = QLineEdit()
-        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remember_key = QCheckBox(self.tr("Remember"))
-        self.remember_key.setChecked(True)
-        self.remember_key.setToolTip(self.tr("In the system keyring, or else in a file only you can read"))
-        key_layout.addWidget(self.api_key, 1)
-        key_layout.addWidget(self.remember_key)
-        form.addRow(self.tr("API key"), key_row)
-        self.key_hint = self._hint("")
-        form.addRow("", self.key_hint)
-        self.llm_n = self._spin(1, 1000)
-        form.addRow(self.tr("Per standard question"), self.llm_n)
-        self.concurrency = self._spin(1, 32)
-        form.addRow(self.tr("Requests at once"), self.concurrency)
-        self.batch_size = self._spin(1, 100)
-        form.addRow(self.tr("Paraphrases per request"), self.batch_size)
-        form.addRow("", self._hint(self.tr("You confirm which provider receives how many questions before the "
-                                           "first request. A cancelled or failed run keeps what arrived; run "
-                                           "again to continue.")))
         return page
 
     # ------------------------------------------------------------------ values
@@ -287,60 +195,17 @@ class AugmentDialog(QDialog):
         s = QSettings()
         s.beginGroup(SETTINGS_GROUP)
         self.rules_n.setValue(int(s.value("rules_n", RULES_N)))
-        self.llm_n.setValue(int(s.value("llm_n", LLM_N)))
-        self.concurrency.setValue(int(s.value("concurrency", 4)))
-        self.batch_size.setValue(int(s.value("batch_size", 20)))
-        provider = s.value("provider", "deepseek")
-        self.provider.setCurrentIndex(max(0, self.provider.findData(provider)))
-        self._provider_changed()
-        if s.value("base_url"):
-            self.base_url.setText(s.value("base_url"))
-        if s.value("model"):
-            self.model.setText(s.value("model"))
+        self.llm_form.load(s, LLM_N)
         self.tabs.setCurrentIndex(int(s.value("tab", self.RULES_TAB)))
         s.endGroup()
-        self._show_key_state()
 
     def _save_choices(self) -> None:
         s = QSettings()
         s.beginGroup(SETTINGS_GROUP)
-        for key, value in (("rules_n", self.rules_n.value()), ("llm_n", self.llm_n.value()),
-                           ("concurrency", self.concurrency.value()), ("batch_size", self.batch_size.value()),
-                           ("provider", self.provider.currentData()), ("base_url", self.base_url.text().strip()),
-                           ("model", self.model.text().strip()), ("tab", self.tabs.currentIndex())):
+        choices = {"rules_n": self.rules_n.value(), **self.llm_form.choices(), "tab": self.tabs.currentIndex()}
+        for key, value in choices.items():
             s.setValue(key, value)
         s.endGroup()
-
-    def _provider_changed(self) -> None:
-        from ...core.augment.llm import PRESETS
-
-        preset = PRESETS.get(self.provider.currentData())
-        self.base_url.setText(preset.base_url if preset else "")
-        self.model.setText(preset.model if preset else "")
-        self.base_url.setReadOnly(False)
-        self._show_key_state()
-
-    def key_name(self) -> str:
-        """Keys are stored under the preset's name, or under the base URL of a custom API (as the CLI does)."""
-        from ...core.augment.llm import PRESETS
-
-        key = self.provider.currentData()
-        preset = PRESETS.get(key)
-        if preset is not None and self.base_url.text().strip() == preset.base_url:
-            return key
-        return self.base_url.text().strip()
-
-    def _show_key_state(self) -> None:
-        from ...core.augment.secrets import load_key, mask
-
-        stored = load_key(self.key_name()) if self.key_name() else None
-        self.api_key.clear()
-        if stored:
-            self.api_key.setPlaceholderText(self.tr("stored key {key}: leave empty to use it").format(key=mask(stored)))
-            self.key_hint.setText(self.tr("A key is stored for this provider."))
-        else:
-            self.api_key.setPlaceholderText(self.tr("paste the provider's API key"))
-            self.key_hint.setText(self.tr("A local server (Ollama, vLLM on this computer) needs no key."))
 
     def standard_ids(self) -> list[int] | None:
         """The chosen scope: None means the whole shop."""
@@ -351,23 +216,11 @@ class AugmentDialog(QDialog):
         return None
 
     def augment_settings(self):
-        return AugmentSettings(parse_entities(self.entities.toPlainText()), parse_synonym_groups(self.synonyms.toPlainText()))
+        return AugmentSettings(parse_entities(self.entities.toPlainText()),
+                               parse_synonym_groups(self.synonyms.toPlainText()))
 
     def llm_settings(self):
-        """LlmSettings from the form (the key typed, else the stored one); raises ValueError with a message."""
-        from ...core.augment.llm import PRESETS, LlmSettings
-        from ...core.augment.secrets import load_key, store_key
-
-        key = self.provider.currentData()
-        name = PRESETS[key].name if key in PRESETS else self.tr("custom API at {url}").format(
-            url=self.base_url.text().strip())
-        settings = LlmSettings(self.base_url.text().strip(), self.model.text().strip(), provider=name,
-                               concurrency=self.concurrency.value(), batch_size=self.batch_size.value())
-        typed = self.api_key.text().strip()
-        if typed and self.remember_key.isChecked():
-            store_key(self.key_name(), typed)
-        settings.api_key = typed or load_key(self.key_name()) or None
-        return settings
+        return self.llm_form.llm_settings()
 
     # ------------------------------------------------------------------ jobs
     def busy(self) -> bool:
@@ -448,7 +301,7 @@ class AugmentDialog(QDialog):
         rules_n, llm_n = self.rules_n.value(), self.llm_n.value()
         make_guard = self._guard_factory()
         stop = threading.Event()
-        confirmer = _Confirmer(self, stop)
+        confirmer = Confirmer(self, stop)
 
         def job(reporter):
             from ...core.augment.llm import augment_llm
