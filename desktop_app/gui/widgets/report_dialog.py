@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDoubleSpinBox, QForm
 from ...core.store import Store
 from ..messages import show_error
 from ..workers import FunctionWorker
-from .score_bar import ANSWER_COLOR, NO_MATCH_COLOR, SUGGEST_COLOR
+from .report_curves import ReportCurves
+from .score_bar import NO_MATCH_COLOR, SUGGEST_COLOR
 
 STYLE = """
 QLabel#fieldHint { color: #8f959e; font-size: 11px; }
@@ -101,7 +102,8 @@ class ReportDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_summary(), self.tr("Summary"))
-        self.tabs.addTab(self._build_curves(), self.tr("Curves"))
+        self.curves = ReportCurves()
+        self.tabs.addTab(self.curves, self.tr("Curves"))
         self.tabs.addTab(self._build_questions(), self.tr("Standard questions"))
         self.tabs.addTab(self._build_doctor(), self.tr("Data doctor"))
         root.addWidget(self.tabs, 1)
@@ -171,14 +173,6 @@ class ReportDialog(QDialog):
         s.setSingleStep(0.005)
         s.setMaximumWidth(120)
         return s
-
-    def _build_curves(self) -> QWidget:
-        page = QWidget()
-        self.curves_layout = QHBoxLayout(page)
-        self.curves_hint = QLabel(self.tr("No report yet."), objectName="hint")
-        self.curves_layout.addWidget(self.curves_hint)
-        self._plots = None
-        return page
 
     def _build_questions(self) -> QWidget:
         page = QWidget()
@@ -265,7 +259,7 @@ class ReportDialog(QDialog):
         else:
             self.open_set.setText("")
         self._fill_classes(r)
-        self._fill_curves(r)
+        self.curves.show_report(r)
         self.show_findings()
 
     def _fill_thresholds(self, r: dict) -> None:
@@ -322,65 +316,6 @@ class ReportDialog(QDialog):
             self.confused_table.setItem(row, 1, _item(c["predicted"], data=c["predicted_id"]))
             self.confused_table.setItem(row, 2, _item(str(c["count"]), True))
 
-    def _fill_curves(self, r: dict) -> None:
-        try:
-            import pyqtgraph as pg
-        except ImportError:
-            self.curves_hint.setText(self.tr("pyqtgraph is not installed: no plots."))
-            return
-        if self._plots is None:
-            self.curves_hint.hide()
-            pg.setConfigOptions(antialias=True, background="w", foreground="#646a73")
-            self._plots = (pg.PlotWidget(), pg.PlotWidget())
-            self._legend = self._plots[1].getPlotItem().addLegend(offset=(10, 10))
-            for w in self._plots:
-                w.getPlotItem().showGrid(x=True, y=True, alpha=0.15)
-                w.getPlotItem().setMenuEnabled(False)
-                w.getPlotItem().hideButtons()
-                w.getPlotItem().getViewBox().setMouseEnabled(x=False, y=False)
-                self.curves_layout.addWidget(w)
-        pc, hist = self._plots
-        pc.clear()
-        item = pc.getPlotItem()
-        item.setTitle(self.tr("Precision against coverage (answer threshold swept)"))
-        item.setLabel("bottom", self.tr("in-scope questions answered (%)"))
-        item.setLabel("left", self.tr("answered questions right (%)"))
-        points = r.get("curve") or []
-        if points:
-            xs = [100 * p["coverage"] for p in points]
-            ys = [100 * p["precision"] for p in points]
-            pc.plot(xs, ys, pen=pg.mkPen("#1677ff", width=2))
-            t = r.get("thresholds", {})
-            main = r["models"][r["main"]]
-            o = main.get("on_report_half", {})
-            chosen = pg.ScatterPlotItem([100 * t.get("coverage", o.get("coverage", 0))],
-                                        [100 * t.get("precision", o.get("precision", 0))], size=12,
-                                        brush=pg.mkBrush(ANSWER_COLOR), pen=pg.mkPen("w"))
-            pc.addItem(chosen)
-            target = pg.InfiniteLine(pos=100 * t.get("target_precision", 0.95), angle=0,
-                                     pen=pg.mkPen(SUGGEST_COLOR, width=1, style=Qt.PenStyle.DashLine),
-                                     label=self.tr("target"), labelOpts={"position": 0.1, "color": SUGGEST_COLOR})
-            pc.addItem(target)
-        hist.clear()
-        item = hist.getPlotItem()
-        item.setTitle(self.tr("Top-1 scores"))
-        item.setLabel("bottom", self.tr("cosine similarity"))
-        item.setLabel("left", self.tr("questions"))
-        self._legend.clear()
-        h = r.get("histograms") or {}
-        bins = h.get("bins") or []
-        for key, color, name in (("matched", ANSWER_COLOR, self.tr("right match")),
-                                 ("best_wrong", SUGGEST_COLOR, self.tr("best wrong standard question")),
-                                 ("none", NO_MATCH_COLOR, self.tr("“none” questions"))):
-            counts = h.get(key) or []
-            if bins and counts:  # named items join the legend
-                hist.plot(bins, counts, stepMode="center", pen=pg.mkPen(color, width=2), name=name)
-        t = r.get("thresholds", {})
-        for value, color in ((t.get("answer"), ANSWER_COLOR), (t.get("suggest"), SUGGEST_COLOR)):
-            if value is not None:
-                hist.addItem(pg.InfiniteLine(pos=value, angle=90, pen=pg.mkPen(color, width=1,
-                                                                               style=Qt.PenStyle.DashLine)))
-
     def show_findings(self) -> None:
         self.findings_list.clear()
         counts = {"problem": 0, "warning": 0, "info": 0}
@@ -417,6 +352,10 @@ class ReportDialog(QDialog):
             return templates[f["kind"]].format(**a)
         except (KeyError, ValueError, IndexError):
             return f.get("message", "")
+
+    @property
+    def _plots(self):
+        return self.curves.plots
 
     # ------------------------------------------------------------------ actions
     def _request(self, table: QTableWidget, row: int) -> None:
