@@ -16,9 +16,17 @@ def add_serving_commands(sub) -> None:
     s.add_argument("--allow-remote", action="store_true",
                    help="allow binding to an address other computers can reach")
     s.add_argument("--log-db", help="write the query log to this SQLite file (default: the data directory's)")
+    s.add_argument("--bundle", help="serve this read-only model folder (standardq export-model) instead of the "
+                                    "data directory's shops")
     s.add_argument("--show-token", action="store_true", help="print the API token and exit")
     s.add_argument("--new-token", action="store_true", help="replace the API token, print it and exit")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("export-model", help="write the shop's active model as a read-only folder "
+                                            "(ONNX encoder, tokenizer, index, thresholds, manifest)")
+    s.add_argument("--shop", required=True)
+    s.add_argument("--out", required=True, help="a new (or empty) folder")
+    s.set_defaults(func=cmd_export_model)
 
     s = sub.add_parser("log", help="list served queries (the query log)")
     s.add_argument("--shop", required=True)
@@ -57,9 +65,23 @@ def cmd_serve(args) -> int:
 
     try:
         serve(home, host=args.host, port=args.port, allow_remote=args.allow_remote,
-              log_db=Path(args.log_db) if args.log_db else None, on_ready=ready)
+              log_db=Path(args.log_db) if args.log_db else None, bundle=Path(args.bundle) if args.bundle else None,
+              on_ready=ready)
     except RemoteRefused as exc:
         raise CliError(str(exc)) from None
+    return 0
+
+
+def cmd_export_model(args) -> int:
+    from ..core.model_bundle import export_bundle, read_manifest
+
+    store = open_store(args)
+    shop = get_shop(store, args.shop)
+    out = export_bundle(store, shop.id, Path(args.out))
+    manifest = read_manifest(out, verify=False)
+    size = sum(p.stat().st_size for p in out.iterdir()) / 1e6
+    print(f"{out}: model version {manifest['model_version']} ({manifest['variant']}), "
+          f"{len(manifest['files'])} files, {size:.0f} MB; serve it with: standardq serve --bundle {out}")
     return 0
 
 

@@ -23,7 +23,7 @@ from ..core.querylog import QueryLog, QueryLogWriter, new_query_id, row_for
 from ..core.store import NotFoundError, Store
 from .schemas import (MAX_TEXT_CHARS, BatchRequest, BatchResponse, DifyRetrievalRequest, FeedbackRequest,
                       QueryRequest, QueryResponse, RasaParseRequest, ShopOut)
-from .shop_runtime import ShopRuntime
+from .shop_runtime import FixedSource, ShopRuntime, StoreSource
 from .token import same
 
 MAX_BODY_BYTES = 1_000_000
@@ -38,29 +38,14 @@ class ApiError(Exception):
         self.message = message
 
 
-class Service:
-    """What the endpoints share: the store, one runtime per shop, the log writer, counters."""
+class StoreCatalog:
+    """The shops of a data directory, each served as its store says (edits, active version)."""
 
-    def __init__(self, home: Path, token: str, *, log_db: Path, mask_log: bool = True, encoder_factory=None):
-        self.home = Path(home)
-        self.token = token
-        self.store = Store(self.home)
-        self.mask_log = mask_log
+    def __init__(self, home: Path, encoder_factory=None):
+        self.store = Store(Path(home))
         self.encoder_factory = encoder_factory
-        self.writer = QueryLogWriter(log_db)
-        self._log = QueryLog(log_db)  # feedback updates, from request threads
-        self._log_lock = threading.Lock()
         self._runtimes: dict[int, ShopRuntime] = {}
-        self._runtimes_lock = threading.Lock()
-        self.started = time.time()
-        self.requests: deque[float] = deque(maxlen=100_000)
-        self.last_error = ""
-
-    def close(self) -> None:
-        for runtime in self._runtimes.values():
-            runtime.close()
-        self.writer.close()
-        self._log.close()
+        self._lock = threading.Lock()
 
     def shop_id(self, shop: str) -> int:
         try:
@@ -68,18 +53,92 @@ class Service:
         except NotFoundError as exc:
             raise ApiError(404, str(exc)) from None
 
+    def shops(self) -> list[dict]:
+        out = []
+        for shop in self.store.shops():
+            version = self.store.active_version(shop.id)
+            out.append({"id": shop.id, "name": shop.name, "model_version": version.id if version else None,
+                        "standard_questions": len(self.store.standard_lookup(shop.id))})
+        return out
+
     def runtime(self, shop_id: int) -> ShopRuntime:
-        with self._runtimes_lock:
+        with self._lock:
             runtime = self._runtimes.get(shop_id)
             if runtime is None:
-                runtime = self._runtimes[shop_id] = ShopRuntime(self.store, shop_id, self.encoder_factory)
+                source = StoreSource(self.store, shop_id, self.encoder_factory)
+                runtime = self._runtimes[shop_id] = ShopRuntime(source, f"shop-{shop_id}")
             return runtime
+
+    def is_standard_of(self, shop_id: int, standard_id: int) -> bool:
+        try:
+            return self.store.standard(standard_id).shop_id == shop_id
+        except NotFoundError:
+            return False
+
+    def close(self) -> None:
+        for runtime in self._runtimes.values():
+            runtime.close()
+        self.store.close()
+
+
+class BundleCatalog:
+    """One read-only model bundle (`standardq export-model`): nothing in it changes while serving."""
+
+    def __init__(self, folder: Path, encoder_factory=None):
+        from ..core.model_bundle import BundleMatcher
+
+        self.matcher = BundleMatcher(folder, encoder_factory)
+        shop = self.matcher.manifest["shop"]
+        self.id, self.name = shop["id"], shop["name"]
+        self._runtime = ShopRuntime(FixedSource(self.matcher), f"bundle-{self.id}")
+
+    def shop_id(self, shop: str) -> int:
+        if shop not in (self.name, str(self.id)):
+            raise ApiError(404, f"no shop named '{shop}' (this server serves the bundle of '{self.name}')")
+        return self.id
+
+    def shops(self) -> list[dict]:
+        return [{"id": self.id, "name": self.name, "model_version": self.matcher.version.id,
+                 "standard_questions": len(self.matcher._lookup)}]
+
+    def runtime(self, shop_id: int) -> ShopRuntime:
+        return self._runtime
+
+    def is_standard_of(self, shop_id: int, standard_id: int) -> bool:
+        return standard_id in self.matcher._lookup
+
+    def close(self) -> None:
+        self._runtime.close()
+
+
+class Service:
+    """What the endpoints share: the shops (a data directory or a bundle), the log writer, counters."""
+
+    def __init__(self, catalog: StoreCatalog | BundleCatalog, token: str, *, log_db: Path, mask_log: bool = True):
+        self.catalog = catalog
+        self.token = token
+        self.mask_log = mask_log
+        self.writer = QueryLogWriter(log_db)
+        self._log = QueryLog(log_db)  # feedback updates, from request threads
+        self._log_lock = threading.Lock()
+        self.started = time.time()
+        self.requests: deque[float] = deque(maxlen=100_000)
+        self.total_requests = 0
+        self.last_error = ""
+
+    def close(self) -> None:
+        self.catalog.close()
+        self.writer.close()
+        self._log.close()
+
+    def shop_id(self, shop: str) -> int:
+        return self.catalog.shop_id(shop)
 
     def ask(self, shop_id: int, texts: list[str], top_k: int, *, channel=None, session=None) -> list[dict]:
         t0 = time.perf_counter()
         texts = [clean(t) for t in texts]
         try:
-            answers = self.runtime(shop_id).ask(texts, top_k)
+            answers = self.catalog.runtime(shop_id).ask(texts, top_k)
         except NoModelError as exc:
             raise ApiError(409, str(exc)) from None
         latency = (time.perf_counter() - t0) * 1000
@@ -93,17 +152,14 @@ class Service:
                 cached=cached))
             out.append(response(query_id, result, latency, cached))
         self.requests.append(time.time())
+        self.total_requests += 1
         return out
 
     def feedback(self, shop_id: int, body: FeedbackRequest) -> None:
         if body.helpful is None and body.chosen_id is None:
             raise ApiError(422, "say whether the answer helped (helpful) or which standard question was right (chosen_id)")
-        if body.chosen_id is not None:
-            try:
-                if self.store.standard(body.chosen_id).shop_id != shop_id:
-                    raise NotFoundError
-            except NotFoundError:
-                raise ApiError(422, f"standard question {body.chosen_id} is not one of this shop's") from None
+        if body.chosen_id is not None and not self.catalog.is_standard_of(shop_id, body.chosen_id):
+            raise ApiError(422, f"standard question {body.chosen_id} is not one of this shop's")
         self.writer.flush()  # the query may still be on its way to the file
         with self._log_lock:
             found = self._log.feedback(body.query_id, helpful=body.helpful, chosen_id=body.chosen_id)
@@ -171,12 +227,7 @@ def create_app(service: Service) -> FastAPI:
 
     @app.get("/v1/shops", response_model=list[ShopOut], dependencies=[Depends(auth)], tags=["service"])
     def shops():
-        out = []
-        for shop in service.store.shops():
-            version = service.store.active_version(shop.id)
-            out.append({"id": shop.id, "name": shop.name, "model_version": version.id if version else None,
-                        "standard_questions": len(service.store.standard_lookup(shop.id))})
-        return out
+        return service.catalog.shops()
 
     @app.post("/v1/shops/{shop}/query", response_model=QueryResponse, dependencies=[Depends(auth)],
               tags=["matching"])
@@ -200,7 +251,7 @@ def create_app(service: Service) -> FastAPI:
         """Rasa's NLU endpoint: the intent is the standard question (`nlu_fallback` unless answered).
         The shop: `?shop=`, or the only shop of the data directory."""
         if shop is None:
-            names = [s.name for s in service.store.shops()]
+            names = [s["name"] for s in service.catalog.shops()]
             if len(names) != 1:
                 raise ApiError(422, f"several shops ({', '.join(names)}): say which with ?shop=")
             shop = names[0]

@@ -12,7 +12,7 @@ import uvicorn
 
 from ..core import serve_settings
 from ..core.querylog import FILE_NAME, QueryLog
-from .app import Service, create_app
+from .app import BundleCatalog, Service, StoreCatalog, create_app
 from .token import api_token
 
 log = logging.getLogger(__name__)
@@ -41,11 +41,12 @@ def _prune_loop(path: Path, days: int, stop: threading.Event) -> None:
 
 
 def serve(home: Path, *, host: str | None = None, port: int | None = None, allow_remote: bool = False,
-          log_db: Path | None = None, stop=None, on_ready=None, on_status=None, status_every_s: float = 2.0,
+          log_db: Path | None = None, bundle: Path | None = None, stop=None, on_ready=None, on_status=None, status_every_s: float = 2.0,
           encoder_factory=None) -> None:
     """Serve until Ctrl+C / SIGTERM or `stop` (a threading or multiprocessing Event) is set.
 
-    `on_ready(host, port)` once listening (port 0 picks a free one); `on_status(dict)` every
+    `bundle`: serve that read-only model folder (model_bundle.py) instead of the data directory's
+    shops. `on_ready(host, port)` once listening (port 0 picks a free one); `on_status(dict)` every
     `status_every_s` with requests_per_minute, requests (total) and last_error."""
     settings = serve_settings.load(home)
     host = host or settings.host
@@ -55,7 +56,8 @@ def serve(home: Path, *, host: str | None = None, port: int | None = None, allow
         log.warning("the API listens on %s: other computers can reach it (the token still applies)", host)
         print(f"warning: listening on {host}: other computers can reach this API (the token still applies)")
     log_db = Path(log_db) if log_db else Path(home) / FILE_NAME
-    service = Service(home, api_token(), log_db=log_db, mask_log=settings.mask_log, encoder_factory=encoder_factory)
+    catalog = BundleCatalog(bundle, encoder_factory) if bundle else StoreCatalog(home, encoder_factory)
+    service = Service(catalog, api_token(), log_db=log_db, mask_log=settings.mask_log)
     app = create_app(service)
     # access_log off: request lines would carry ?token= for the clients that send it that way
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning",
@@ -73,7 +75,7 @@ def serve(home: Path, *, host: str | None = None, port: int | None = None, allow
         def report():
             while not done.wait(status_every_s):
                 on_status({"requests_per_minute": service.requests_per_minute(),
-                           "requests": len(service.requests), "last_error": service.last_error})
+                           "requests": service.total_requests, "last_error": service.last_error})
         threading.Thread(target=report, daemon=True).start()
     if on_ready is not None:
         def ready():

@@ -39,7 +39,9 @@ class _Item:
     future: Future
 
 
-class ShopRuntime:
+class StoreSource:
+    """A shop of the data directory: follows its edits and its active version."""
+
     def __init__(self, store: Store, shop_id: int, encoder_factory=None):
         self.store = store
         self.shop_id = shop_id
@@ -48,15 +50,7 @@ class ShopRuntime:
         self._next: Matcher | None = None
         self._loading: threading.Thread | None = None
         self.load_error = ""
-        self._queue: queue.Queue[_Item | None] = queue.Queue()
-        self._cache: OrderedDict[tuple, QueryResult] = OrderedDict()
-        self._cache_lock = threading.Lock()
-        self.batches = 0
-        self.batched_texts = 0
-        self._worker = threading.Thread(target=self._run, name=f"shop-{shop_id}-batcher", daemon=True)
-        self._worker.start()
 
-    # -- the request side ---------------------------------------------------------------------
     def state(self) -> tuple:
         """What an answer depends on besides the text: revision, active version, settings."""
         revision = self.store.shop(self.shop_id).revision
@@ -65,9 +59,61 @@ class ShopRuntime:
             raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
         return revision, version.id, json.dumps(self.store.shop_settings(self.shop_id), sort_keys=True)
 
+    def current(self) -> Matcher:
+        """The matcher to answer with now (called by the batcher's thread only)."""
+        active = self.store.active_version(self.shop_id)
+        if active is None:
+            raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
+        if self._next is not None and self._next.version.id == active.id:
+            self.matcher, self._next = self._next, None
+        if self.matcher is None:
+            self.matcher = Matcher(self.store, self.shop_id, active, encoder_factory=self.encoder_factory)
+        elif self.matcher.version.id != active.id and self._loading is None:
+            self._loading = threading.Thread(target=self._load, args=(active,), daemon=True,
+                                             name=f"shop-{self.shop_id}-loader")
+            self._loading.start()
+        return self.matcher
+
+    def _load(self, version) -> None:
+        """Open a newly activated version beside the serving one (the old one answers meanwhile)."""
+        try:
+            self._next = Matcher(self.store, self.shop_id, version, encoder_factory=self.encoder_factory)
+            self.load_error = ""
+        except Exception as exc:  # noqa: BLE001 - the old matcher goes on serving
+            self.load_error = f"model version {version.id} could not be opened: {exc}"
+        finally:
+            self._loading = None
+
+
+class FixedSource:
+    """A read-only model bundle (model_bundle.py): one matcher, one state."""
+
+    def __init__(self, matcher: Matcher):
+        self.matcher = matcher
+        self._state = ("bundle", matcher.version.id)
+
+    def state(self) -> tuple:
+        return self._state
+
+    def current(self) -> Matcher:
+        return self.matcher
+
+
+class ShopRuntime:
+    def __init__(self, source: StoreSource | FixedSource, name: str = "shop"):
+        self.source = source
+        self._queue: queue.Queue[_Item | None] = queue.Queue()
+        self._cache: OrderedDict[tuple, QueryResult] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.batches = 0
+        self.batched_texts = 0
+        self._worker = threading.Thread(target=self._run, name=f"{name}-batcher", daemon=True)
+        self._worker.start()
+
+    # -- the request side ---------------------------------------------------------------------
     def ask(self, texts: list[str], top_k: int) -> list[tuple[QueryResult, bool]]:
         """Results in input order, each with whether it came from the cache."""
-        state = self.state()
+        state = self.source.state()
         out: list[tuple[QueryResult, bool] | None] = [None] * len(texts)
         waiting = []
         for i, text in enumerate(texts):
@@ -96,30 +142,6 @@ class ShopRuntime:
         self._worker.join(10)
 
     # -- the worker side ----------------------------------------------------------------------
-    def _current(self) -> Matcher:
-        active = self.store.active_version(self.shop_id)
-        if active is None:
-            raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
-        if self._next is not None and self._next.version.id == active.id:
-            self.matcher, self._next = self._next, None
-        if self.matcher is None:
-            self.matcher = Matcher(self.store, self.shop_id, active, encoder_factory=self.encoder_factory)
-        elif self.matcher.version.id != active.id and self._loading is None:
-            self._loading = threading.Thread(target=self._load, args=(active,), daemon=True,
-                                             name=f"shop-{self.shop_id}-loader")
-            self._loading.start()
-        return self.matcher
-
-    def _load(self, version) -> None:
-        """Open a newly activated version beside the serving one (the old one answers meanwhile)."""
-        try:
-            self._next = Matcher(self.store, self.shop_id, version, encoder_factory=self.encoder_factory)
-            self.load_error = ""
-        except Exception as exc:  # noqa: BLE001 - the old matcher goes on serving
-            self.load_error = f"model version {version.id} could not be opened: {exc}"
-        finally:
-            self._loading = None
-
     def _run(self) -> None:
         while True:
             item = self._queue.get()
@@ -136,7 +158,7 @@ class ShopRuntime:
                     break
                 batch.append(more)
             try:
-                matcher = self._current()
+                matcher = self.source.current()
                 k = max(max(i.top_k for i in batch), 2)
                 t0 = time.perf_counter()
                 results = matcher.query_many([i.text for i in batch], k=k, batch_size=MAX_BATCH)
