@@ -19,6 +19,7 @@ from ..core.store import Store, StoreError
 from . import i18n
 from .icons import icon
 from .messages import confirm, show_error
+from .style import PRIMARY
 from .widgets.augment_dialog import AugmentDialog
 from .widgets.import_dialog import ImportDialog, export_shop
 from .widgets.query_panel import QueryPanel
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self.delete_question_action.triggered.connect(self.questions.delete_current)
         self.find_action = QAction(icon("search"), self.tr("Find"), self, shortcut=QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.questions.focus_search)
-        self.retrain_action = QAction(icon("refresh", "#1677ff"), self.tr("Retrain"), self)
+        self.retrain_action = QAction(icon("refresh", PRIMARY), self.tr("Retrain"), self)
         self.retrain_action.setToolTip(self.tr("Fine-tune the model on the shop's questions"))
         self.retrain_action.triggered.connect(self.retrain)
         self.augment_action = QAction(icon("sparkle"), self.tr("Generate similar questions…"), self,
@@ -146,7 +147,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         brand = QLabel("  StandardQ  ")
-        brand.setStyleSheet("font-size: 16px; font-weight: 700; color: #1677ff;")
+        brand.setStyleSheet(f"font-size: 16px; font-weight: 700; color: {PRIMARY};")
         bar.addWidget(brand)
         bar.addSeparator()
         bar.addWidget(self.shop_bar)

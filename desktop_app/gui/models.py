@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont
 
 from ..core.store import SimilarQuestion, StandardQuestion, Store, StoreError
 from .messages import error_text
+from .style import FAINT, MUTED, WARNING
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 CategoryRole = Qt.ItemDataRole.UserRole + 2
@@ -251,11 +252,11 @@ class SimilarTableModel(QAbstractTableModel):
             return local_time(sim.updated_at)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == self.STATUS and sim.status == "pending":
-                return QColor("#d46b08")
+                return QColor(WARNING)
             if sim.status == "rejected":
-                return QColor("#a0a4ab")
+                return QColor(FAINT)
             if col in (self.SOURCE, self.UPDATED):
-                return QColor("#646a73")
+                return QColor(MUTED)
         if role == Qt.ItemDataRole.FontRole and sim.status == "rejected" and col == self.TEXT:
             return self._struck
         if role == IdRole:

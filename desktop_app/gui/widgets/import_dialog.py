@@ -22,6 +22,7 @@ from ...core.io_formats import guess_columns as guess_mapping
 from ...core.store import ImportReport, Store, StoreError
 from ..icons import icon
 from ..messages import conflict_text, error_text
+from ..style import ERROR, SUCCESS, WARNING
 
 PREVIEW_ROWS = 50
 
@@ -264,7 +265,7 @@ class ImportDialog(QDialog):
             text += " " + self.tr("{n} conflicts: the import stops on them unless you skip them.").format(
                 n=len(r.conflicts))
         self.summary.setText(text)
-        self.summary.setStyleSheet(f"color: {'#d46b08' if r.conflicts else '#389e0d'};")
+        self.summary.setStyleSheet(f"color: {WARNING if r.conflicts else SUCCESS};")
         for c in r.conflicts:
             self._problem(conflict_text(c))
         self._update_buttons()
@@ -319,7 +320,7 @@ class ImportDialog(QDialog):
                 self._problem(str(e))
         else:
             self.summary.setText(error_text(exc) if isinstance(exc, StoreError) else str(exc))
-        self.summary.setStyleSheet("color: #cf1322;")
+        self.summary.setStyleSheet(f"color: {ERROR};")
         self._update_buttons()
 
     def _problem(self, text: str) -> None:

@@ -40,8 +40,8 @@ class QuestionDelegate(QStyledItemDelegate):
             painter.fillRect(r, QColor(style.SELECTED))
             painter.fillRect(QRect(r.left(), r.top(), 3, r.height()), QColor(style.PRIMARY))
         elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(r, QColor("#f7f8fa"))
-        painter.setPen(QPen(QColor("#f0f1f3")))
+            painter.fillRect(r, QColor(style.SURFACE_SUNKEN))
+        painter.setPen(QPen(QColor(style.GRIDLINE)))
         painter.drawLine(r.left() + PAD, r.bottom(), r.right() - PAD, r.bottom())
 
         enabled = index.data(EnabledRole)
@@ -60,14 +60,14 @@ class QuestionDelegate(QStyledItemDelegate):
         pill = QRect(r.right() - PAD - pill_w, line2_y, pill_w, fm_small.height() + 2)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#fff1f0") if count == 0 else QColor("#f0f2f5"))
+        painter.setBrush(QColor(style.ERROR_BG) if count == 0 else QColor(style.HOVER))
         painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-        painter.setPen(QColor("#cf1322") if count == 0 else QColor(style.MUTED))
+        painter.setPen(QColor(style.ERROR) if count == 0 else QColor(style.MUTED))
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, pill_text)
 
         # second line, left: category (and a "disabled" tag)
         meta = category if enabled else f"{category} · {self._disabled}"
-        painter.setPen(QColor("#8a9099"))
+        painter.setPen(QColor(style.SUBTLE_ALT))
         meta_rect = QRect(r.left() + PAD, line2_y, pill.left() - r.left() - 2 * PAD, fm_small.height() + 2)
         painter.drawText(meta_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          fm_small.elidedText(meta, Qt.TextElideMode.ElideRight, meta_rect.width()))
@@ -76,7 +76,7 @@ class QuestionDelegate(QStyledItemDelegate):
         painter.setFont(base)
         fm = QFontMetrics(base)
         text_rect = QRect(r.left() + PAD, r.top() + 8, r.width() - 2 * PAD, fm.height())
-        painter.setPen(QColor(style.PRIMARY if selected else style.TEXT) if enabled else QColor("#a0a4ab"))
+        painter.setPen(QColor(style.PRIMARY if selected else style.TEXT) if enabled else QColor(style.FAINT))
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          fm.elidedText(index.data() or "", Qt.TextElideMode.ElideRight, text_rect.width()))
         painter.restore()
@@ -95,7 +95,7 @@ class _ListView(QListView):
         super().paintEvent(event)
         if self.model() is not None and self.model().rowCount() == 0 and self.placeholder:
             painter = QPainter(self.viewport())
-            painter.setPen(QColor("#a0a4ab"))
+            painter.setPen(QColor(style.FAINT))
             painter.drawText(self.viewport().rect().adjusted(20, 0, -20, 0),
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.placeholder)
 
@@ -115,7 +115,7 @@ class QuestionList(QWidget):
 
         self.search = QLineEdit(placeholderText=self.tr("Search questions or categories  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(icon("search", "#8a9099"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.addAction(icon("search", style.SUBTLE_ALT), QLineEdit.ActionPosition.LeadingPosition)
         self._search_timer = QTimer(self, singleShot=True, interval=200)  # debounce typing
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -161,7 +161,7 @@ class QuestionList(QWidget):
 
         self.add_button = QPushButton(self.tr("New"), toolTip=self.tr("New standard question (Ctrl+N)"))
         self.add_button.setProperty("primary", True)
-        self.add_button.setIcon(icon("plus", "#ffffff"))
+        self.add_button.setIcon(icon("plus", style.WHITE))
         self.add_button.clicked.connect(self.add_question)
         self.duplicate_button = QPushButton(icon("copy"), self.tr("Duplicate"))
         self.duplicate_button.clicked.connect(self.duplicate_current)

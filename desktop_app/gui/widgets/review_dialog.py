@@ -17,6 +17,7 @@ from ...core.normalize import normalize_text
 from ...core.store import SimilarQuestion, Store, StoreError
 from ..messages import confirm, show_error
 from ..models import source_labels
+from ..style import MUTED
 
 
 class PendingModel(QAbstractTableModel):
@@ -61,7 +62,7 @@ class PendingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == self.STANDARD:
             return standard
         if role == Qt.ItemDataRole.ForegroundRole and col != self.SIMILAR:
-            return QColor("#646a73")
+            return QColor(MUTED)
         return None
 
 

@@ -19,13 +19,15 @@ from ...core.losses import LOSS_SPECS
 from ...core.encoders import DEFAULT_BASE_MODEL
 from ...core.shop_settings import load_settings, update_settings
 from ...core.store import Store
+from ..style import ERROR, ERROR_BG, ERROR_BORDER, SUBTLE
 
 EXPOSED = ("loss", "epochs", "margin", "scale", "base_model")
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
 
-DIALOG_STYLE = """
-QLabel#error { background: #fff1f0; border: 1px solid #ffa39e; border-radius: 6px; color: #cf1322; padding: 8px; }
-QLabel#fieldHint { color: #8f959e; font-size: 11px; }
+DIALOG_STYLE = f"""
+QLabel#error {{ background: {ERROR_BG}; border: 1px solid {ERROR_BORDER}; border-radius: 6px; color: {ERROR};
+    padding: 8px; }}
+QLabel#fieldHint {{ color: {SUBTLE}; font-size: 11px; }}
 """
 
 

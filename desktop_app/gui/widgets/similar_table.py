@@ -19,6 +19,7 @@ from ...core.store import StandardQuestion, Store, StoreError
 from ..icons import icon
 from ..messages import confirm, conflict_text, show_error
 from ..models import SimilarTableModel
+from ..style import ERROR, SUCCESS
 from .question_picker import QuestionPicker
 
 _LINES = re.compile(r"\r\n|\r|\n")
@@ -79,10 +80,10 @@ class SimilarTable(QWidget):
             action.triggered.connect(slot)
             self.view.addAction(action)
 
-        self.accept_button = QPushButton(icon("check", "#389e0d"), self.tr("Accept"))
+        self.accept_button = QPushButton(icon("check", SUCCESS), self.tr("Accept"))
         self.accept_button.setToolTip(self.tr("Accepted questions are used for matching and training"))
         self.accept_button.clicked.connect(lambda: self.set_status("accepted"))
-        self.reject_button = QPushButton(icon("x", "#cf1322"), self.tr("Reject"))
+        self.reject_button = QPushButton(icon("x", ERROR), self.tr("Reject"))
         self.reject_button.clicked.connect(lambda: self.set_status("rejected"))
         self.move_button = QPushButton(icon("move"), self.tr("Move to…"))
         self.move_button.clicked.connect(self.move_selected)

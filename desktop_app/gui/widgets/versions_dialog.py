@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from ...core.losses import LOSS_SPECS, TITLES as LOSS_TITLES
 from ...core.services.versions import version_top1
 from ...core.store import Store
+from ..style import SUBTLE
 from ..workers import ActivateWorker
 from .score_bar import ANSWER_COLOR, NO_MATCH_COLOR
 
@@ -139,10 +140,10 @@ class VersionsDialog(QDialog):
                 if COLUMNS[col] == "Active" and v.active:
                     item.setForeground(QBrush(QColor(ANSWER_COLOR)))
                 if COLUMNS[col] == "Status" and v.status in ("failed", "cancelled"):
-                    item.setForeground(QBrush(QColor(NO_MATCH_COLOR if v.status == "failed" else "#8f959e")))
+                    item.setForeground(QBrush(QColor(NO_MATCH_COLOR if v.status == "failed" else SUBTLE)))
                 if v.files_removed or v.status != "ready":
                     if COLUMNS[col] not in ("Status",):
-                        item.setForeground(QBrush(QColor("#8f959e")))
+                        item.setForeground(QBrush(QColor(SUBTLE)))
                 self.table.setItem(row, col, item)
         target = selected if selected is not None else next((v.id for v in self.versions if v.active), None)
         for row, v in enumerate(self.versions):
