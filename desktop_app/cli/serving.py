@@ -36,6 +36,11 @@ def add_serving_commands(sub) -> None:
     s.add_argument("--log-db", help="the query log's SQLite file (default: the data directory's)")
     s.set_defaults(func=cmd_log)
 
+    s = sub.add_parser("log-merge", help="copy the rows of other query-log files (workers' --log-db) into this one")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--log-db", help="the query log to merge into (default: the data directory's)")
+    s.set_defaults(func=cmd_log_merge)
+
     s = sub.add_parser("stats", help="hits per standard question, answer rates, latency, unmatched texts")
     s.add_argument("--shop", required=True)
     s.add_argument("--since", default="30d", help="as for `log` (default 30d)")
@@ -110,6 +115,15 @@ def cmd_log(args) -> int:
         when = time.strftime("%m-%d %H:%M:%S", time.localtime(r.ts))
         print(f"{when}  {r.decision:<8}  {r.text[:40]:<40}  {top}")
     print(f"{len(rows)} queries")
+    return 0
+
+
+def cmd_log_merge(args) -> int:
+    from ..core.querylog import QueryLog
+
+    log = QueryLog(_log_path(args))
+    for name in args.files:
+        print(f"{name}: {log.merge_from(Path(name))} new rows")
     return 0
 
 

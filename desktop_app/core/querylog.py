@@ -169,6 +169,28 @@ class QueryLog:
                                                      (*params, query_id)))
         return cursor.rowcount > 0
 
+    def merge_from(self, other: Path) -> int:
+        """Copy the rows of another log file (a worker's --log-db) that this one lacks; returns how many."""
+        other = Path(other)
+        if not other.is_file():
+            raise FileNotFoundError(f"no query log at {other}")
+        source = QueryLog(other)  # brings its schema up to date
+        source.close()
+        before = self.count()
+
+        def tx():
+            self.db.execute("ATTACH DATABASE ? AS other", (str(other),))
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                cols = ", ".join(COLUMNS + ("helpful", "chosen_id", "feedback_ts"))
+                self.db.execute(f"INSERT OR IGNORE INTO main.queries ({cols}) SELECT {cols} FROM other.queries")
+                self.db.execute("COMMIT")
+            finally:
+                self.db.execute("DETACH DATABASE other")
+
+        self._retry(tx)
+        return self.count() - before
+
     def prune(self, older_than_days: float) -> int:
         """Delete rows older than the retention period; returns how many."""
         cutoff = time.time() - older_than_days * 86400

@@ -126,3 +126,16 @@ def test_parse_since():
     assert parse_since("2026-12-01") > 0
     with pytest.raises(ValueError, match="7d"):
         parse_since("last week", now)
+
+
+def test_merge_worker_logs(tmp_path):
+    main, worker = QueryLog(tmp_path / "main.sqlite"), QueryLog(tmp_path / "worker.sqlite")
+    shared = _row(text="两边都有")
+    main.write([shared])
+    worker.write([shared, _row(text="只在工作进程")])
+    worker.feedback(shared["id"], helpful=True)
+    assert main.merge_from(tmp_path / "worker.sqlite") == 1
+    assert main.merge_from(tmp_path / "worker.sqlite") == 0
+    assert {r.text for r in main.rows()} == {"两边都有", "只在工作进程"}
+    with pytest.raises(FileNotFoundError):
+        main.merge_from(tmp_path / "none.sqlite")
