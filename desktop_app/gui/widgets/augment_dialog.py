@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QFormLayout, QH
 
 from ...core.shop_settings import AugmentSettings, parse_entities, parse_synonym_groups
 from ...core.store import Store
+from ..job_runner import JobRunner
 from ..messages import confirm
+from ..style import ERROR, ERROR_BG, ERROR_BORDER, SUBTLE, SUCCESS_BG, SUCCESS_BORDER, TEXT
 from ..workers import FunctionWorker
 from .augment_confirm import Confirmer, reason_names
 from .augment_llm_form import LlmForm, hint_label, spin_box
@@ -28,10 +30,11 @@ SETTINGS_GROUP = "augment"  # QSettings: the operator's last provider, URL, mode
 LLM_FIELDS = ("provider", "base_url", "model", "api_key", "remember_key", "key_hint", "llm_n", "concurrency",
               "batch_size")
 
-STYLE = """
-QLabel#fieldHint { color: #8f959e; font-size: 11px; }
-QLabel#error { background: #fff1f0; border: 1px solid #ffa39e; border-radius: 6px; color: #cf1322; padding: 8px; }
-QLabel#result { background: #f6ffed; border: 1px solid #b7eb8f; border-radius: 6px; padding: 8px; }
+STYLE = f"""
+QLabel#fieldHint {{ color: {SUBTLE}; font-size: 11px; }}
+QLabel#error {{ background: {ERROR_BG}; border: 1px solid {ERROR_BORDER}; border-radius: 6px; color: {ERROR};
+    padding: 8px; }}
+QLabel#result {{ background: {SUCCESS_BG}; border: 1px solid {SUCCESS_BORDER}; border-radius: 6px; padding: 8px; }}
 """
 
 
@@ -54,8 +57,11 @@ class AugmentDialog(QDialog):
         self.all_ids = [sq.id for sq in store.standards(shop_id)]
         self.listed_ids = list(listed_ids) if listed_ids is not None and len(listed_ids) < len(self.all_ids) else None
         self.matchers = matchers
-        self.worker: FunctionWorker | None = None
-        self._running = False
+        self.jobs = JobRunner(self)  # one job at a time; its outcome goes to the handler _start got
+        self.jobs.finished.connect(lambda result: self._ended(self._on_done, result))
+        self.jobs.failed.connect(lambda message: self._ended(self._failed, message))
+        self.jobs.cancelled.connect(lambda: self._ended(self._cancelled, None))
+        self._on_done = self._stop = None
         self.last_summary = None
         self.last_preview = None
         self.setWindowTitle(self.tr("Generate similar questions — {shop}").format(shop=store.shop(shop_id).name))
@@ -225,7 +231,7 @@ class AugmentDialog(QDialog):
     # ------------------------------------------------------------------ jobs
     def busy(self) -> bool:
         """A job runs, or its outcome has not been shown yet (the worker's signal is still queued)."""
-        return self._running
+        return self.jobs.busy()
 
     def _guard_factory(self):
         """A function building, in the worker, the guard of a job: the text checks, plus the encoder
@@ -323,25 +329,17 @@ class AugmentDialog(QDialog):
     def _start(self, job, on_done, stop: threading.Event | None = None) -> FunctionWorker:
         """Run `job(reporter)` in a worker; Cancel cancels its reporter and sets `stop`."""
         worker = FunctionWorker(job, self)
-        self.worker = worker
-        self._stop = stop
+        self._on_done, self._stop = on_done, stop
         r = worker.reporter
         r.stage_changed.connect(self._on_stage)
         r.progress_changed.connect(self._on_progress)
-        worker.finished.connect(lambda result: self._ended(worker, on_done, result))
-        worker.failed.connect(lambda message: self._ended(worker, self._failed, message))
-        worker.cancelled.connect(lambda: self._ended(worker, self._cancelled, None))
         self._show_message("")
         self.progress.setRange(0, 0)  # busy until the first progress arrives
-        self._running = True
+        self.jobs.start(worker)
         self._set_running(True)
-        worker.start()
         return worker
 
-    def _ended(self, worker, handler, value) -> None:
-        if worker is not self.worker:
-            return
-        self._running = False
+    def _ended(self, handler, value) -> None:
         self._set_running(False)
         self.progress.setRange(0, 1000)
         self.progress.setValue(1000 if handler is not self._failed else 0)
@@ -349,7 +347,7 @@ class AugmentDialog(QDialog):
 
     def cancel(self) -> None:
         if self.busy():
-            self.worker.cancel()
+            self.jobs.cancel()
             if self._stop is not None:
                 self._stop.set()
             self.stage_label.setText(self.tr("Cancelling…"))
@@ -392,13 +390,13 @@ class AugmentDialog(QDialog):
         header = QListWidgetItem(self.tr("“{text}”: {kept} kept, {dropped} dropped").format(
             text=preview.text, kept=len(preview.kept), dropped=len(preview.dropped)))
         header.setFlags(Qt.ItemFlag.NoItemFlags)
-        header.setForeground(QBrush(QColor("#1f2329")))
+        header.setForeground(QBrush(QColor(TEXT)))
         self.preview_list.addItem(header)
         for text in preview.kept:
             self.preview_list.addItem(QListWidgetItem("✓  " + text))
         for text, reason in preview.dropped:
             item = QListWidgetItem(f"✗  {text}  ({reasons.get(reason, reason)})")
-            item.setForeground(QBrush(QColor("#8f959e")))
+            item.setForeground(QBrush(QColor(SUBTLE)))
             self.preview_list.addItem(item)
         if preview.usage:
             self._show_message(self.tr("Preview used {n} tokens.").format(n=preview.usage.get("total_tokens", 0)))
@@ -448,9 +446,8 @@ class AugmentDialog(QDialog):
         if not self.busy():
             return True
         self.cancel()
-        if not self.worker.wait(timeout_ms):
+        if not self.jobs.wait(timeout_ms):  # then not busy; its outcome still arrives, or finds the dialog gone
             return False
-        self._running = False  # its outcome signal still arrives, or finds the dialog gone
         self._set_running(False)
         return True
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from ..style import MUTED, PRIMARY
 from .score_bar import ANSWER_COLOR, NO_MATCH_COLOR, SUGGEST_COLOR
 
 
@@ -25,7 +26,7 @@ class ReportCurves(QWidget):
             return
         if self.plots is None:
             self.hint.hide()
-            pg.setConfigOptions(antialias=True, background="w", foreground="#646a73")
+            pg.setConfigOptions(antialias=True, background="w", foreground=MUTED)
             self.plots = (pg.PlotWidget(), pg.PlotWidget())
             self._legend = self.plots[1].getPlotItem().addLegend(offset=(10, 10))
             for w in self.plots:
@@ -44,7 +45,7 @@ class ReportCurves(QWidget):
         if points:
             xs = [100 * p["coverage"] for p in points]
             ys = [100 * p["precision"] for p in points]
-            pc.plot(xs, ys, pen=pg.mkPen("#1677ff", width=2))
+            pc.plot(xs, ys, pen=pg.mkPen(PRIMARY, width=2))
             t = r.get("thresholds", {})
             main = r["models"][r["main"]]
             o = main.get("on_report_half", {})

@@ -19,16 +19,18 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDoubleSpinBox, QForm
 
 from ...core.store import Store
 from ..messages import show_error
+from ..style import BORDER, SUBTLE, TEXT, WARNING_BG, WARNING_BORDER, WARNING_STRONG, WHITE
 from ..workers import FunctionWorker
 from .report_curves import ReportCurves
 from .score_bar import NO_MATCH_COLOR, SUGGEST_COLOR
 
-STYLE = """
-QLabel#fieldHint { color: #8f959e; font-size: 11px; }
-QLabel#note { background: #fff7e6; border: 1px solid #ffd591; border-radius: 6px; padding: 8px; color: #874d00; }
-QFrame#thresholdBox { background: #ffffff; border: 1px solid #e5e6eb; border-radius: 8px; }
+STYLE = f"""
+QLabel#fieldHint {{ color: {SUBTLE}; font-size: 11px; }}
+QLabel#note {{ background: {WARNING_BG}; border: 1px solid {WARNING_BORDER}; border-radius: 6px; padding: 8px;
+    color: {WARNING_STRONG}; }}
+QFrame#thresholdBox {{ background: {WHITE}; border: 1px solid {BORDER}; border-radius: 8px; }}
 """
-SEVERITY_COLORS = {"problem": NO_MATCH_COLOR, "warning": SUGGEST_COLOR, "info": "#8f959e"}
+SEVERITY_COLORS = {"problem": NO_MATCH_COLOR, "warning": SUGGEST_COLOR, "info": SUBTLE}
 
 
 def pct(x) -> str:
@@ -325,7 +327,7 @@ class ReportDialog(QDialog):
             item = QListWidgetItem(f"● {labels.get(f['severity'], f['severity'])}  {self.finding_text(f)}")
             item.setData(Qt.ItemDataRole.UserRole, f.get("standard_ids") or [])
             item.setToolTip(self.tr("Double-click to open the standard question"))
-            item.setForeground(QColor(SEVERITY_COLORS.get(f["severity"], "#1f2329")))
+            item.setForeground(QColor(SEVERITY_COLORS.get(f["severity"], TEXT)))
             self.findings_list.addItem(item)
         self.doctor_summary.setText(self.tr("{p} problems, {w} warnings, {i} notes, from the check before this "
                                             "version was trained (or Check now). Fix the problems first: they "
