@@ -1,4 +1,4 @@
-"""Durations, percentages and a version's accuracy as the retrain panel writes them."""
+"""Durations and percentages as the retrain panel writes them."""
 
 from __future__ import annotations
 
@@ -23,13 +23,3 @@ def format_duration(seconds: float) -> str:
 def format_pct(x) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
 
-
-def version_top1(version) -> tuple[float | None, str]:
-    """The version's validation top-1 and how it was measured ('val' or 'loo')."""
-    if version is None:
-        return None, ""
-    m = version.metrics
-    value = m.get("val_top1_" + version.params.get("runtime_variant", "float32"))
-    if value is not None:
-        return value, "val"
-    return m.get("loo_top1"), "loo"

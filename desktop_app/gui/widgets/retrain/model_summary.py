@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ....core.losses import TITLES as LOSS_TITLES
+from ....core.services.versions import edits_since_training, version_top1
 from ....core.store import Store, StoreError
-from .formatting import format_pct, version_top1
+from .formatting import format_pct
 
 
 class ModelSummary(QWidget):
@@ -46,7 +47,7 @@ class ModelSummary(QWidget):
                    else self.tr(" · validation top-1 {acc}")).format(acc=format_pct(top1))
         self.model_label.setText(self.tr("Active model: <b>v{id}</b> · {kind}{acc}").format(
             id=version.id, kind=kind, acc=acc))
-        edits = max(0, revision - version.data_revision)
+        edits = edits_since_training(version, revision)
         if version.loss == "none":
             self.stale_label.setText(self.tr("Not fine-tuned yet: a retrain usually improves accuracy a lot."))
         elif edits:
