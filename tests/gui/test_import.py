@@ -104,7 +104,7 @@ def test_import_dialog_lists_file_errors(store, shop, tmp_path, qtbot):
     assert not dialog.import_button.isEnabled()
     # no standard-question column at all once it is unmapped
     dialog.set_mapping("标准问", "")
-    qtbot.waitUntil(lambda: dialog._task is None and any("standard question column" in e.message
+    qtbot.waitUntil(lambda: not dialog.jobs.busy() and any("standard question column" in e.message
                                                          for e in dialog.file_errors), timeout=10000)
     assert db_dump(store) == before
 
@@ -120,8 +120,6 @@ def test_export_writes_every_column(store, shop, tmp_path, monkeypatch, make_win
 
 
 def test_closing_the_dialog_during_a_check_neither_waits_nor_writes(store, shop, tmp_path, qtbot):
-    from desktop_app.gui.widgets.import_dialog import Task
-
     rows = [[f"标准问{i}", f"相似问{i}-{j}"] for i in range(2000) for j in range(5)]
     path = write_csv(tmp_path / "big.csv", ["标准问", "相似问"], rows)
     before = db_dump(store)
@@ -130,6 +128,6 @@ def test_closing_the_dialog_during_a_check_neither_waits_nor_writes(store, shop,
     qtbot.waitUntil(lambda: bool(dialog.headers), timeout=10000)  # the check has started
     dialog.reject()
     assert dialog.result() == 0 and dialog.rows is None
-    qtbot.waitUntil(lambda: not Task._alive, timeout=30000)  # the orphaned check ends by itself
+    qtbot.waitUntil(lambda: not dialog.jobs.jobs(), timeout=30000)  # the orphaned check ends by itself
     assert db_dump(store) == before
     dialog.deleteLater()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QProgressBar, QProgressDialog, QPushButton, QStyle,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -21,8 +21,10 @@ from ...core.io_formats import EXPORT_COLUMNS, FileFormatError, first_data_row, 
 from ...core.io_formats import guess_columns as guess_mapping
 from ...core.store import ImportReport, Store, StoreError
 from ..icons import icon
+from ..job_runner import JobRunner
 from ..messages import conflict_text, error_text
 from ..style import ERROR, SUCCESS, WARNING
+from ..workers import FunctionWorker
 
 PREVIEW_ROWS = 50
 
@@ -36,49 +38,15 @@ def column_labels() -> dict[str, str]:
             "status": QCoreApplication.translate("Labels", "status")}
 
 
-class Task(QThread):
-    """Runs one function off the GUI thread; `done(result)` or `failed(exception)` comes back.
-
-    Tasks have no parent and stay referenced in `_alive` until they end: a QThread destroyed
-    while running aborts the process, so a dialog closed mid-check must not take its thread with
-    it. Such a task is `orphan()`ed: it runs to its end and its result is dropped.
-    """
-
-    done = Signal(object)
-    failed = Signal(object)
-    _alive: set[Task] = set()
-
-    def __init__(self, fn: Callable[[], Any]):
-        super().__init__()
-        self.fn = fn
-
-    def start(self) -> None:
-        Task._alive.add(self)
-        self.finished.connect(self._ended)
-        app = QCoreApplication.instance()
-        if app is not None:  # quitting meanwhile: wait for it rather than abort
-            app.aboutToQuit.connect(self.wait)
-        super().start()
-
-    def _ended(self) -> None:
-        Task._alive.discard(self)
-        self.deleteLater()
-
-    def run(self) -> None:
+def _job(fn: Callable[[], Any]):
+    """fn() as a JobWorker job handing back (result, None) or (None, exception): the dialog shows a
+    FileFormatError's rows and a StoreError's own words, not a one-line message."""
+    def run(_reporter):
         try:
-            result = self.fn()
-        except Exception as exc:  # handed to the GUI thread, which shows it
-            self.failed.emit(exc)
-        else:
-            self.done.emit(result)
-
-    def orphan(self) -> None:
-        """Let it finish unobserved."""
-        for signal in (self.done, self.failed):
-            try:
-                signal.disconnect()
-            except (RuntimeError, TypeError):  # nothing was connected
-                pass
+            return fn(), None
+        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which shows it
+            return None, exc
+    return run
 
 
 def _with_store(home: Path, fn: Callable[[Store], Any]) -> Any:
@@ -104,7 +72,10 @@ class ImportDialog(QDialog):
         self.rows: list | None = None            # ImportRows of the last check
         self.report: ImportReport | None = None  # dry-run report of the last check
         self.file_errors: list[FileFormatError] = []
-        self._task: Task | None = None
+        self.jobs = JobRunner(self)  # one read, check or import at a time
+        self.jobs.finished.connect(self._task_done)
+        self.jobs.failed.connect(lambda message: self._task_done((None, RuntimeError(message))))
+        self._on_done = None
         self._importing = False
         self._recheck = False
         self._combos: list[QComboBox] = []
@@ -166,9 +137,8 @@ class ImportDialog(QDialog):
             self.open_file(path)
 
     def open_file(self, path: Path) -> None:
-        if self._task is not None and not self._importing:  # another file while a check runs
-            self._task.orphan()
-            self._task = None
+        if self.jobs.busy() and not self._importing:  # another file while a check runs
+            self.jobs.drop(cancel=False)  # it runs to its end unobserved
             self._recheck = False
         self.path = Path(path)
         self.file_edit.setText(str(self.path))
@@ -236,7 +206,7 @@ class ImportDialog(QDialog):
         """Convert with the current mapping and dry-run the import; re-queued if one is running."""
         if self.path is None:
             return
-        if self._task is not None:
+        if self.jobs.busy():
             self._recheck = True
             return
         self._reset_results()
@@ -272,7 +242,7 @@ class ImportDialog(QDialog):
 
     # -- import -------------------------------------------------------------------------------------
     def start_import(self) -> None:
-        if self.rows is None or self._task is not None:
+        if self.rows is None or self.jobs.busy():
             return
         self._importing = True  # from now on the dialog stays until the import commits or rolls back
         self.cancel_button.setEnabled(False)
@@ -292,17 +262,22 @@ class ImportDialog(QDialog):
 
     # -- plumbing ------------------------------------------------------------------------------------
     def _run(self, fn, on_done) -> None:
-        self._task = Task(fn)
-        self._task.done.connect(on_done)
-        self._task.failed.connect(self._failed)
-        self._task.finished.connect(self._task_finished)
+        self._on_done = on_done
+        worker = self.jobs.start(FunctionWorker(_job(fn)))
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting meanwhile: wait for it rather than cut an import short
+            app.aboutToQuit.connect(worker.wait)
         self.busy.show()
         self._update_buttons()
-        self._task.start()
 
-    def _task_finished(self) -> None:
-        self._task = None
-        self.busy.hide()
+    def _task_done(self, value) -> None:
+        result, exc = value
+        if exc is None:
+            self._on_done(result)
+        else:
+            self._failed(exc)
+        if not self.jobs.busy():  # the handler may have started the next step
+            self.busy.hide()
         self._update_buttons()
         if self._recheck:
             self._recheck = False
@@ -335,7 +310,7 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _update_buttons(self, *args) -> None:
-        ready = self._task is None and self.report is not None and bool(self.rows)
+        ready = not self.jobs.busy() and self.report is not None and bool(self.rows)
         if ready and self.report.conflicts and not self.skip_conflicts.isChecked():
             ready = False
         self.import_button.setEnabled(ready)
@@ -345,9 +320,8 @@ class ImportDialog(QDialog):
             super().reject()
 
     def done(self, result: int) -> None:
-        if self._task is not None and not self._importing:  # a read or a check: drop it, don't wait
-            self._task.orphan()
-            self._task = None
+        if self.jobs.busy() and not self._importing:  # a read or a check: drop it, don't wait
+            self.jobs.drop(cancel=False)
         self.cells, self.rows = [], None  # a 100,000-row file need not outlive the dialog
         super().done(result)
 
@@ -364,17 +338,16 @@ def export_shop(parent: QWidget, store: Store, shop_id: int, shop_name: str) -> 
     progress = QProgressDialog(QCoreApplication.translate("ImportDialog", "Exporting…"), None, 0, 0, parent)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(400)
-    errors: list[Exception] = []
     loop = QEventLoop()
-    task = Task(lambda: _with_store(store.home, lambda s: write_rows(target, s.export_rows(shop_id))))
-    task.failed.connect(errors.append)
-    task.finished.connect(loop.quit)
-    task.start()
+    worker = FunctionWorker(_job(lambda: _with_store(store.home, lambda s: write_rows(target, s.export_rows(shop_id)))))
+    worker.finished.connect(loop.quit)
+    worker.start()
     loop.exec()
-    task.wait()
+    worker.wait()
     progress.close()
     progress.deleteLater()
-    if errors:
-        QMessageBox.warning(parent, QCoreApplication.translate("ImportDialog", "Export failed"), str(errors[0]))
+    _, error = worker.result
+    if error is not None:
+        QMessageBox.warning(parent, QCoreApplication.translate("ImportDialog", "Export failed"), str(error))
         return None
     return target

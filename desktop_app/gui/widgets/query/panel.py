@@ -138,7 +138,8 @@ class QueryPanel(QWidget):
         self.live.bar_delegate.set_scale(self.scale)
         self.batch.delegate.set_scale(self.scale)
         s = self.scale
-        self.legend.setText(f"<span style='color:{ANSWER}'>▌</span> " + self.tr("answer ≥ {t:.3f}").format(t=s.answer)
+        self.legend.setText(f"<span style='color:{ANSWER}'>▌</span> "
+                            + self.tr("answer ≥ {t:.3f}").format(t=s.answer)
                             + f" &nbsp; <span style='color:{SUGGEST}'>▌</span> "
                             + self.tr("suggest ≥ {t:.3f}").format(t=s.suggest))
         tip = (self.tr("Thresholds set by hand") if thresholds.get("overridden")
