@@ -9,11 +9,10 @@ new points: the GUI thread shares the machine with the training child.
 from __future__ import annotations
 
 import logging
-import math
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ....core.retrain_eta import RetrainEta, TimelineFile
 from ....core.store import Store, StoreError
@@ -21,12 +20,13 @@ from ...job_runner import JobRunner
 from ...style import (BORDER, CHIP, ERROR_BG, ERROR_BORDER, HEADER, MUTED, PRIMARY, QUIET, SELECTED, SUBTLE,
                       SUCCESS_BG, SUCCESS_BORDER, SURFACE_ALT, TEXT, TEXT_SECONDARY, WHITE)
 from ...workers import RetrainWorker
-from .formatting import format_duration, format_pct
+from .formatting import format_duration
 from .model_summary import ModelSummary
 from .plot import TrainingPlot
 from .preload import preload_plot_and_retrain, preloaded
 from .progress import RetrainProgress
 from .result_card import ResultCard
+from .run_log import RunLog
 from .steps import StepChips
 
 log = logging.getLogger(__name__)
@@ -145,24 +145,8 @@ class RetrainPanel(QWidget):
         self.result_card = ResultCard()
         root.addWidget(self.result_card)
 
-        self.log_toggle = QToolButton()
-        self.log_toggle.setText(self.tr("Details"))
-        self.log_toggle.setCheckable(True)
-        self.log_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.log_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.log_toggle.toggled.connect(self._toggle_log)
-        root.addWidget(self.log_toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        self.log_view = QPlainTextEdit()
-        self.log_view.setObjectName("log")
-        self.log_view.setReadOnly(True)
-        self.log_view.setMaximumBlockCount(2000)
-        self.log_view.setMaximumHeight(120)
-        self.log_view.setVisible(False)
-        root.addWidget(self.log_view)
-
-    def _toggle_log(self, on: bool) -> None:
-        self.log_view.setVisible(on)
-        self.log_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.run_log = RunLog()
+        root.addWidget(self.run_log)
 
     # ------------------------------------------------------------------ timers
     def _on_refresh_timer(self) -> None:
@@ -250,7 +234,7 @@ class RetrainPanel(QWidget):
         self.clock = RetrainEta(self.timeline.load(self.shop_id))
         self.plot.reset()
         self.plot.ensure()
-        self.log_view.clear()
+        self.run_log.clear()
         self.result_card.setVisible(False)
         self._cancelling = False
         self.jobs.start(worker)
@@ -314,8 +298,7 @@ class RetrainPanel(QWidget):
         self.plot.add_metric(name, value, step)
 
     def _on_log(self, message: str) -> None:
-        elapsed = time.monotonic() - self.clock.t0 if self.clock.t0 else 0.0
-        self.log_view.appendPlainText(f"[{int(elapsed) // 60:02d}:{int(elapsed) % 60:02d}] {message}")
+        self.run_log.append(time.monotonic() - self.clock.t0 if self.clock.t0 else 0.0, message)
 
     def _on_finished(self, result: dict) -> None:
         self.timeline.save(self.worker.shop_id, self.clock.post_timeline(time.monotonic()))
@@ -323,27 +306,18 @@ class RetrainPanel(QWidget):
         self.last_result = result
         self._set_running(False)
         self.steps.set_all("done")
-        before, after = result.get("val_top1_before"), result.get("val_top1_after")
         seconds = result.get("seconds") or 0.0
         self.progress.stage_label.setText(self.tr("Done"))
         self.progress.eta_label.setText(self.tr("Finished in {t}").format(t=format_duration(seconds)))
-        measured = before is not None and after is not None and not (math.isnan(before) or math.isnan(after))
-        if measured:
-            text = self.tr("Validation top-1 {before} → {after} ({delta:+.1f} points) on questions held out from "
-                           "training.").format(before=format_pct(before), after=format_pct(after),
-                                               delta=100 * (after - before))
-            self.plot.show_before(before)
-        else:
-            text = self.tr("Not measured: the shop has too few similar questions to hold some out for "
-                           "validation.")
-        title = self.tr("Model v{id} is active").format(id=result.get("version_id"))
+        shop_name = None
         if self.worker.shop_id != self.shop_id:  # the operator switched shops
             try:
-                title += f" · {self.store.shop(self.worker.shop_id).name}"
+                shop_name = self.store.shop(self.worker.shop_id).name
             except StoreError:
                 pass
-        self.result_card.show_result("done", title, text, before=before if measured else None,
-                                     after=after if measured else None, seconds=seconds)
+        before = self.result_card.show_done(result, shop_name)
+        if before is not None:
+            self.plot.show_before(before)
         self._on_log(self.tr("done: model v{id} active").format(id=result.get("version_id")))
         self.plot.redraw(self._plot_steps())
         self.refresh()

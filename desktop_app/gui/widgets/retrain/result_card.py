@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
@@ -62,3 +64,22 @@ class ResultCard(QFrame):
         for label in (*self.numbers.values(), *self._names):
             label.setVisible(show_numbers)
         self.setVisible(True)
+
+    def show_done(self, result: dict, shop_name: str | None = None) -> float | None:
+        """A finished retrain (`shop_name`: when it was another shop's); returns the validation
+        top-1 before it, when measured."""
+        before, after = result.get("val_top1_before"), result.get("val_top1_after")
+        measured = before is not None and after is not None and not (math.isnan(before) or math.isnan(after))
+        if measured:
+            text = self.tr("Validation top-1 {before} → {after} ({delta:+.1f} points) on questions held out from "
+                           "training.").format(before=format_pct(before), after=format_pct(after),
+                                               delta=100 * (after - before))
+        else:
+            text = self.tr("Not measured: the shop has too few similar questions to hold some out for "
+                           "validation.")
+        title = self.tr("Model v{id} is active").format(id=result.get("version_id"))
+        if shop_name:
+            title += f" · {shop_name}"
+        self.show_result("done", title, text, before=before if measured else None,
+                         after=after if measured else None, seconds=result.get("seconds") or 0.0)
+        return before if measured else None
