@@ -124,6 +124,37 @@ def _qt() -> None:
         raise FileNotFoundError(qm)
 
 
+def _server() -> None:
+    """A real start on a free loopback port: uvicorn imports its event loop and HTTP protocol by name."""
+    import json
+    import threading
+    import time
+    import urllib.request
+
+    import uvicorn
+
+    from .server.app import Service, StoreCatalog, create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        service = Service(StoreCatalog(Path(tmp)), "selfcheck", log_db=Path(tmp) / "q.sqlite")
+        server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=0, log_level="error"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while not server.started and thread.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if not server.started:
+                raise RuntimeError("uvicorn did not start")
+            port = server.servers[0].sockets[0].getsockname()[1]
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as response:
+                assert json.load(response)["status"] == "ok"
+        finally:
+            server.should_exit = True
+            thread.join(10)
+            service.close()
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "StandardQ's own modules": _import_all_app_modules,
     "transformers (model classes, save / load)": _transformers_models,
@@ -133,6 +164,7 @@ CHECKS: dict[str, Callable[[], None]] = {
     "resources folder": _resources,
     "libraries (torch, hnswlib, keyring, sqlite-utils...)": _libraries,
     "Qt plugins and translations, pyqtgraph": _qt,
+    "the matching API (FastAPI, uvicorn's event loop and HTTP protocol)": _server,
 }
 
 
