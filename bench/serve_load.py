@@ -108,18 +108,21 @@ class Client:
         self.local = threading.local()
 
     def post(self, path: str, body: dict) -> tuple[int, dict]:
-        conn = getattr(self.local, "conn", None)
-        if conn is None:
-            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         data = json.dumps(body).encode()
-        try:
-            conn.request("POST", path, data, {"Content-Type": "application/json",
-                                               "Authorization": f"Bearer {self.token}"})
-            response = conn.getresponse()
-            return response.status, json.loads(response.read())
-        except (OSError, http.client.HTTPException):
-            self.local.conn = None
-            raise
+        for attempt in (0, 1):  # a kept-alive connection the server closed while idle: reconnect once
+            conn = getattr(self.local, "conn", None)
+            if conn is None:
+                conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            try:
+                conn.request("POST", path, data, {"Content-Type": "application/json",
+                                                   "Authorization": f"Bearer {self.token}"})
+                response = conn.getresponse()
+                return response.status, json.loads(response.read())
+            except (OSError, http.client.HTTPException):
+                self.local.conn = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
 
 
 def closed_loop(client: Client, texts: list[str], concurrency: int, seconds: float, channel: str) -> dict:
