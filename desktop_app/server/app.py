@@ -233,13 +233,16 @@ def create_app(service: Service) -> FastAPI:
               tags=["matching"])
     def query(shop: str, body: QueryRequest):
         sid = service.shop_id(shop)
-        return service.ask(sid, [body.text], body.top_k, channel=body.channel, session=body.session_id)[0]
+        # returned as a response: the schema documents it, re-validating our own dict would cost time
+        return JSONResponse(service.ask(sid, [body.text], body.top_k, channel=body.channel,
+                                        session=body.session_id)[0])
 
     @app.post("/v1/shops/{shop}/queries", response_model=BatchResponse, dependencies=[Depends(auth)],
               tags=["matching"])
     def queries(shop: str, body: BatchRequest):
         sid = service.shop_id(shop)
-        return {"results": service.ask(sid, body.texts, body.top_k, channel=body.channel, session=body.session_id)}
+        return JSONResponse({"results": service.ask(sid, body.texts, body.top_k, channel=body.channel,
+                                                    session=body.session_id)})
 
     @app.post("/v1/shops/{shop}/feedback", dependencies=[Depends(auth)], tags=["matching"])
     def feedback(shop: str, body: FeedbackRequest):
