@@ -2,7 +2,8 @@
 
 Our strings are written in English in the code (self.tr / QCoreApplication.translate). Their
 Chinese lives in i18n_zh.py (editor), i18n_zh_panels.py (query / retrain panels) and
-i18n_zh_augment.py (generation and review) and i18n_zh_eval.py (losses, evaluation), looked up by
+i18n_zh_augment.py (generation and review), i18n_zh_eval.py (losses, evaluation) and
+i18n_zh_serve.py (the Serve switch, the Statistics view), looked up by
 a QTranslator subclass rather than a compiled .qm: a plain dict is reviewable in a diff, needs no
 build step, and matches by source text whatever the context, so `self.tr` in a subclass or a
 module-level helper finds its string too. "Context|source" keys disambiguate where needed.
@@ -53,8 +54,9 @@ def chinese_table() -> dict[str, str]:
     from .i18n_zh_augment import ZH_AUGMENT
     from .i18n_zh_eval import ZH_EVAL
     from .i18n_zh_panels import ZH_PANELS
+    from .i18n_zh_serve import ZH_SERVE
 
-    return {**ZH_EVAL, **ZH_AUGMENT, **ZH_PANELS, **ZH}
+    return {**ZH_SERVE, **ZH_EVAL, **ZH_AUGMENT, **ZH_PANELS, **ZH}
 
 
 def chosen_language() -> str:

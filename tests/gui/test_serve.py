@@ -1,0 +1,161 @@
+"""The Serve switch (a real server child on a free port, real HTTP) and the Statistics view."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .fixtures_panels import tiny_model, tiny_shop, untuned  # noqa: F401 - fixtures
+
+START_TIMEOUT_MS = 120_000
+
+
+def _post(url: str, body: dict, token: str) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, json.loads(response.read())
+
+
+def _health(address: str) -> dict | None:
+    try:
+        with urllib.request.urlopen(address + "/health", timeout=2) as response:
+            return json.loads(response.read())
+    except OSError:
+        return None
+
+
+def _switch(qtbot, home, **kwargs):
+    from desktop_app.gui.widgets.serve_switch import ServeSwitch
+
+    switch = ServeSwitch(home, **kwargs)
+    qtbot.addWidget(switch)
+    switch.show()
+    return switch
+
+
+def _wait_state(qtbot, switch, state: str, timeout: int = START_TIMEOUT_MS) -> None:
+    qtbot.waitUntil(lambda: switch.state == state, timeout=timeout)
+
+
+# ----------------------------------------------------------------------------- the switch
+def test_the_switch_serves_real_requests_shows_the_rate_copies_the_token_and_stops(qtbot, store, tiny_shop, untuned):
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop_app.server.token import api_token
+
+    switch = _switch(qtbot, store.home, port=0)  # port 0: the child binds a free port
+    assert switch.state == "off" and not switch.address_label.isVisible()
+    switch.toggle.click()
+    assert switch.state == "starting" and switch.process is not None
+    _wait_state(qtbot, switch, "on")
+    assert switch.address.startswith("http://127.0.0.1:") and not switch.address.endswith(":0")
+    assert switch.address_label.text() == switch.address and switch.copy_button.isVisible()
+    assert switch.process.pid != os.getpid()  # the server is a child, never in the GUI process
+
+    assert _health(switch.address)["status"] == "ok"
+    status, answer = _post(f"{switch.address}/v1/shops/{tiny_shop.id}/query", {"text": "发票怎么开"}, api_token())
+    assert status == 200 and answer["decision"] in ("answer", "suggest", "no_match") and answer["matches"]
+
+    qtbot.waitUntil(lambda: switch.status.get("requests", 0) >= 1, timeout=15_000)  # every 2 s
+    assert switch.status["requests_per_minute"] >= 1
+    assert switch.rate_label.text() == f"{switch.status['requests_per_minute']} requests/min"
+
+    with qtbot.waitSignal(switch.token_copied, timeout=10_000):
+        switch.copy_button.click()
+    assert QGuiApplication.clipboard().text() == api_token()
+    assert api_token() not in switch.rate_label.text() + switch.error_label.text()
+
+    process = switch.process
+    switch.toggle.click()  # off
+    assert switch.state == "stopping"
+    _wait_state(qtbot, switch, "off", timeout=30_000)
+    assert switch.process is None and not process.alive() and process.exitcode() == 0
+    assert switch.last_error == ""
+    assert _health(switch.address or "http://127.0.0.1:1") is None
+    assert not (Path(store.home) / "serve-child.json").exists()
+
+
+def test_a_port_in_use_is_a_clear_message_and_the_switch_goes_back_off(qtbot, store):
+    with socket.socket() as other:  # some other program holds the port
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        switch = _switch(qtbot, store.home, port=port)
+        switch.start()
+        _wait_state(qtbot, switch, "off", timeout=60_000)
+    assert switch.last_error == f"Port {port} is in use by another program"
+    assert switch.error_label.isVisible() and not switch.toggle.isChecked()
+
+
+def test_a_server_already_running_is_found_shown_and_can_be_stopped(qtbot, store, tiny_shop, untuned):
+    """The first switch plays the earlier session's kept server; a second one finds it."""
+    first = _switch(qtbot, store.home, port=0)
+    first.start()
+    _wait_state(qtbot, first, "on")
+    address = first.address
+    port = int(address.rsplit(":", 1)[1])
+    record = json.loads((Path(store.home) / "serve-child.json").read_text())
+    assert record == {"pid": first.process.pid, "host": "127.0.0.1", "port": port}
+
+    second = _switch(qtbot, store.home, port=port)
+    second.start()  # the port is taken by StandardQ: said so, no crash
+    _wait_state(qtbot, second, "off", timeout=60_000)
+    assert second.last_error == f"Port {port} is in use: StandardQ is already serving there"
+
+    second.probe_existing()  # what the window does at start-up
+    _wait_state(qtbot, second, "external", timeout=15_000)
+    assert second.address == address and second.toggle.isChecked() and second.copy_button.isVisible()
+
+    second.toggle.click()  # stops the kept server (SIGTERM: a clean shutdown)
+    _wait_state(qtbot, second, "off", timeout=30_000)
+    assert _health(address) is None
+    qtbot.waitUntil(lambda: first.process is None, timeout=10_000)
+    assert first.state == "off" and "stopped unexpectedly" not in first.last_error
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the kept server is stopped with SIGTERM here")
+def test_a_kept_server_survives_the_apps_exit(tmp_path):
+    """ServeProcess.detach: the app's process exits at once and the server keeps answering."""
+    home = tmp_path / "home_kept"
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+        from desktop_app.gui.serve_process import ServeProcess
+        if __name__ == "__main__":
+            p = ServeProcess({str(home)!r}, port=0)
+            p.start(keep_running=True)
+            end = time.monotonic() + 90
+            while time.monotonic() < end:
+                for kind, payload in p.messages():
+                    if kind == "ready":
+                        print(payload[1], flush=True)
+                        p.detach()
+                        sys.exit(0)
+                    if kind == "error":
+                        sys.exit("error: " + payload)
+                time.sleep(0.05)
+            sys.exit("not ready")
+    """)
+    out, err = tmp_path / "app.out", tmp_path / "app.err"
+    with open(out, "w") as stdout, open(err, "w") as stderr:  # files: the server inherits them, and lives on
+        app = subprocess.Popen([sys.executable, "-c", script], stdout=stdout, stderr=stderr)
+        assert app.wait(timeout=120) == 0, err.read_text()  # the app's exit did not wait for the server
+    port = int(out.read_text().split()[-1])
+    from desktop_app.gui import serve_process
+
+    found = serve_process.find_running(home, "127.0.0.1", port)
+    try:
+        assert found is not None and found["pid"], "the kept server is gone with the app"
+    finally:
+        if found and found["pid"]:
+            assert serve_process.stop_running(found["pid"], "127.0.0.1", port)
+    assert serve_process.probe("127.0.0.1", port) is None
