@@ -6,6 +6,7 @@ batcher (shop_runtime.py) without holding up the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 import time
@@ -23,7 +24,7 @@ from ..core.querylog import QueryLog, QueryLogWriter, new_query_id, row_for
 from ..core.store import NotFoundError, Store
 from .schemas import (MAX_TEXT_CHARS, BatchRequest, BatchResponse, DifyRetrievalRequest, FeedbackRequest,
                       QueryRequest, QueryResponse, RasaParseRequest, ShopOut)
-from .shop_runtime import FixedSource, ShopRuntime, StoreSource
+from .shop_runtime import RESULT_TIMEOUT_S, FixedSource, ShopRuntime, StoreSource
 from .token import same
 
 MAX_BODY_BYTES = 1_000_000
@@ -134,13 +135,19 @@ class Service:
     def shop_id(self, shop: str) -> int:
         return self.catalog.shop_id(shop)
 
-    def ask(self, shop_id: int, texts: list[str], top_k: int, *, channel=None, session=None) -> list[dict]:
+    async def ask(self, shop_id: int, texts: list[str], top_k: int, *, channel=None, session=None) -> list[dict]:
+        """Answers in order. Runs on the event loop: a cache hit never leaves it, the others wait
+        for the shop's batcher without holding a thread."""
         t0 = time.perf_counter()
         texts = [clean(t) for t in texts]
         try:
-            answers = self.catalog.runtime(shop_id).ask(texts, top_k)
+            futures = self.catalog.runtime(shop_id).submit(texts, top_k)
+            answers = [f.result() if f.done() else await asyncio.wait_for(asyncio.wrap_future(f), RESULT_TIMEOUT_S)
+                       for f in futures]
         except NoModelError as exc:
             raise ApiError(409, str(exc)) from None
+        except asyncio.TimeoutError:
+            raise ApiError(503, "the model did not answer in time; try again") from None
         latency = (time.perf_counter() - t0) * 1000
         out = []
         for text, (result, cached) in zip(texts, answers):
@@ -186,6 +193,23 @@ def response(query_id: str, result: QueryResult, latency_ms: float, cached: bool
             "model_version": result.model_version, "latency_ms": round(latency_ms, 3), "cached": cached}
 
 
+class BodyLimit:
+    """413 for a declared body over MAX_BODY_BYTES, before it is read (a plain ASGI middleware:
+    Starlette's BaseHTTPMiddleware costs a task and two streams per request)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            size = dict(scope["headers"]).get(b"content-length", b"")
+            if size.isdigit() and int(size) > MAX_BODY_BYTES:
+                message = f"the request body is over {MAX_BODY_BYTES} bytes"
+                response = JSONResponse({"error": message, "status": 413}, status_code=413)
+                return await response(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
 def create_app(service: Service) -> FastAPI:
     app = FastAPI(title="StandardQ matching API", version=__version__,
                   description="Match consumer questions to a shop's standard questions. "
@@ -193,12 +217,7 @@ def create_app(service: Service) -> FastAPI:
                               "(`standardq serve --show-token`).")
     app.state.service = service
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        size = request.headers.get("content-length")
-        if size and size.isdigit() and int(size) > MAX_BODY_BYTES:
-            return error(request, 413, f"the request body is over {MAX_BODY_BYTES} bytes")
-        return await call_next(request)
+    app.add_middleware(BodyLimit)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
@@ -214,7 +233,7 @@ def create_app(service: Service) -> FastAPI:
             parts.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
         return error(request, 422, "; ".join(parts) or "malformed request")
 
-    def auth(request: Request) -> None:
+    async def auth(request: Request) -> None:
         header = request.headers.get("authorization", "")
         given = header[7:].strip() if header[:7].lower() == "bearer " else request.query_params.get("token")
         if not same(given, service.token):
@@ -231,18 +250,18 @@ def create_app(service: Service) -> FastAPI:
 
     @app.post("/v1/shops/{shop}/query", response_model=QueryResponse, dependencies=[Depends(auth)],
               tags=["matching"])
-    def query(shop: str, body: QueryRequest):
+    async def query(shop: str, body: QueryRequest):
         sid = service.shop_id(shop)
         # returned as a response: the schema documents it, re-validating our own dict would cost time
-        return JSONResponse(service.ask(sid, [body.text], body.top_k, channel=body.channel,
-                                        session=body.session_id)[0])
+        return JSONResponse((await service.ask(sid, [body.text], body.top_k, channel=body.channel,
+                                               session=body.session_id))[0])
 
     @app.post("/v1/shops/{shop}/queries", response_model=BatchResponse, dependencies=[Depends(auth)],
               tags=["matching"])
-    def queries(shop: str, body: BatchRequest):
+    async def queries(shop: str, body: BatchRequest):
         sid = service.shop_id(shop)
-        return JSONResponse({"results": service.ask(sid, body.texts, body.top_k, channel=body.channel,
-                                                    session=body.session_id)})
+        return JSONResponse({"results": await service.ask(sid, body.texts, body.top_k, channel=body.channel,
+                                                          session=body.session_id)})
 
     @app.post("/v1/shops/{shop}/feedback", dependencies=[Depends(auth)], tags=["matching"])
     def feedback(shop: str, body: FeedbackRequest):
@@ -250,7 +269,7 @@ def create_app(service: Service) -> FastAPI:
         return {"ok": True}
 
     @app.post("/model/parse", dependencies=[Depends(auth)], tags=["compatibility"])
-    def rasa_parse(body: RasaParseRequest, shop: str | None = None):
+    async def rasa_parse(body: RasaParseRequest, shop: str | None = None):
         """Rasa's NLU endpoint: the intent is the standard question (`nlu_fallback` unless answered).
         The shop: `?shop=`, or the only shop of the data directory."""
         if shop is None:
@@ -258,7 +277,7 @@ def create_app(service: Service) -> FastAPI:
             if len(names) != 1:
                 raise ApiError(422, f"several shops ({', '.join(names)}): say which with ?shop=")
             shop = names[0]
-        result = service.ask(service.shop_id(shop), [body.text], 10, channel="rasa")[0]
+        result = (await service.ask(service.shop_id(shop), [body.text], 10, channel="rasa"))[0]
         ranking = [{"id": m["id"], "name": m["standard_question"], "confidence": m["score"]}
                    for m in result["matches"]]
         top = ranking[0] if ranking else {"id": None, "name": None, "confidence": 0.0}
@@ -268,10 +287,11 @@ def create_app(service: Service) -> FastAPI:
                 "query_id": result["query_id"], "decision": result["decision"]}
 
     @app.post("/retrieval", dependencies=[Depends(auth)], tags=["compatibility"])
-    def dify_retrieval(body: DifyRetrievalRequest):
+    async def dify_retrieval(body: DifyRetrievalRequest):
         """Dify's external knowledge API: `knowledge_id` is the shop (name or id)."""
         setting = body.retrieval_setting
-        result = service.ask(service.shop_id(body.knowledge_id), [body.query], setting.top_k, channel="dify")[0]
+        result = (await service.ask(service.shop_id(body.knowledge_id), [body.query], setting.top_k,
+                                    channel="dify"))[0]
         records = [{"content": m["answer"] or m["standard_question"], "score": m["score"],
                     "title": m["standard_question"],
                     "metadata": {"id": m["id"], "category": m["category"], "decision": result["decision"],

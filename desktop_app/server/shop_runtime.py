@@ -37,6 +37,7 @@ class _Item:
     text: str
     top_k: int
     future: Future
+    key: tuple
 
 
 class StoreSource:
@@ -111,31 +112,35 @@ class ShopRuntime:
         self._worker.start()
 
     # -- the request side ---------------------------------------------------------------------
-    def ask(self, texts: list[str], top_k: int) -> list[tuple[QueryResult, bool]]:
-        """Results in input order, each with whether it came from the cache."""
+    def submit(self, texts: list[str], top_k: int) -> list[Future]:
+        """One future per text, in order, each giving (QueryResult, from the cache): a cache hit's
+        is done already, the others are finished by the batcher's thread."""
         state = self.source.state()
-        out: list[tuple[QueryResult, bool] | None] = [None] * len(texts)
-        waiting = []
-        for i, text in enumerate(texts):
+        futures = []
+        for text in texts:
             key = (normalize_text(text), top_k, state)
             with self._cache_lock:
                 hit = self._cache.get(key)
                 if hit is not None:
                     self._cache.move_to_end(key)
+            future: Future = Future()
             if hit is not None:
-                out[i] = (QueryResult(text, hit.decision, hit.matches, hit.model_version, 0.0, hit.twin), True)
+                future.set_result((QueryResult(text, hit.decision, hit.matches, hit.model_version, 0.0, hit.twin),
+                                   True))
             else:
-                future: Future = Future()
-                self._queue.put(_Item(text, top_k, future))
-                waiting.append((i, key, future))
-        for i, key, future in waiting:
-            result = future.result(RESULT_TIMEOUT_S)
-            out[i] = (result, False)
-            with self._cache_lock:
-                self._cache[key] = result
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-        return out  # type: ignore[return-value]
+                self._queue.put(_Item(text, top_k, future, key))
+            futures.append(future)
+        return futures
+
+    def ask(self, texts: list[str], top_k: int) -> list[tuple[QueryResult, bool]]:
+        """`submit`, waited for (for callers without an event loop)."""
+        return [f.result(RESULT_TIMEOUT_S) for f in self.submit(texts, top_k)]
+
+    def _remember(self, key: tuple, result: QueryResult) -> None:
+        with self._cache_lock:
+            self._cache[key] = result
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
 
     def close(self) -> None:
         self._queue.put(None)
@@ -166,7 +171,8 @@ class ShopRuntime:
                 for i, result in zip(batch, results):
                     result.matches = result.matches[:i.top_k]
                     result.latency_ms = per_item
-                    i.future.set_result(result)
+                    self._remember(i.key, result)
+                    i.future.set_result((result, False))
                 self.batches += 1
                 self.batched_texts += len(batch)
             except Exception as exc:  # noqa: BLE001 - every waiting request gets the error
