@@ -15,12 +15,12 @@ CONFIRM_POLL_S = 0.1
 
 def reason_names() -> dict[str, str]:
     """The guard's reasons for dropping an output, for the operator."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("AugmentDialog", text)
-
-    return {"too_short": tr("too short"), "too_long": tr("too long"), "same_as_source": tr("same as the source"),
-            "duplicate": tr("already there"), "duplicate_other": tr("belongs to another standard question"),
-            "closer_to_other": tr("closer to another standard question")}
+    return {"too_short": QCoreApplication.translate("AugmentDialog", "too short"),
+            "too_long": QCoreApplication.translate("AugmentDialog", "too long"),
+            "same_as_source": QCoreApplication.translate("AugmentDialog", "same as the source"),
+            "duplicate": QCoreApplication.translate("AugmentDialog", "already there"),
+            "duplicate_other": QCoreApplication.translate("AugmentDialog", "belongs to another standard question"),
+            "closer_to_other": QCoreApplication.translate("AugmentDialog", "closer to another standard question")}
 
 
 class Confirmer(QObject):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ...style import ANSWER, DECISION_COLORS, MUTED, NO_MATCH, SUBTLE, TEXT
 from ..score_bar import SCORE_ROLE
-from .labels import _tr, decision_name
+from .labels import decision_name
 
 
 def setup_table(table: QTableView) -> None:
@@ -45,7 +45,7 @@ class MatchTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ["#", _tr("Standard question"), _tr("Category"), _tr("Similarity")][section]
+            return ["#", self.tr("Standard question"), self.tr("Category"), self.tr("Similarity")][section]
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -100,8 +100,9 @@ class BatchTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return {"query": _tr("Question"), "expected": _tr("Expected"), "top": _tr("Top match"),
-                    "score": _tr("Similarity"), "decision": _tr("Decision"), "right": _tr("Right")}[self.keys[section]]
+            return {"query": self.tr("Question"), "expected": self.tr("Expected"), "top": self.tr("Top match"),
+                    "score": self.tr("Similarity"), "decision": self.tr("Decision"),
+                    "right": self.tr("Right")}[self.keys[section]]
         return str(section + 1)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -115,7 +116,7 @@ class BatchTableModel(QAbstractTableModel):
             if key == "query":
                 return r.query
             if key == "expected":
-                return self.expected[row] or _tr("(no match)")
+                return self.expected[row] or self.tr("(no match)")
             if key == "top":
                 return top.standard_question if top else ""
             if key == "decision":

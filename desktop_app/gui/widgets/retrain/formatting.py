@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import math
 
-
-def _tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("RetrainPanel", text)
+from PySide6.QtCore import QCoreApplication
 
 
 def format_duration(seconds: float) -> str:
     seconds = max(0, int(round(seconds)))
     if seconds < 60:
-        return _tr("{s} s").format(s=seconds)
+        return QCoreApplication.translate("RetrainPanel", "{s} s").format(s=seconds)
     if seconds < 3600:
-        return _tr("{m} min {s} s").format(m=seconds // 60, s=seconds % 60)
-    return _tr("{h} h {m} min").format(h=seconds // 3600, m=seconds % 3600 // 60)
+        return QCoreApplication.translate("RetrainPanel", "{m} min {s} s").format(m=seconds // 60,
+                                                                                  s=seconds % 60)
+    return QCoreApplication.translate("RetrainPanel", "{h} h {m} min").format(h=seconds // 3600,
+                                                                              m=seconds % 3600 // 60)
 
 
 def format_pct(x) -> str:
