@@ -29,6 +29,7 @@ ZH_SERVE = {
     "{n} requests/min": "{n} 次请求/分钟",
     "{n} requests since the server started": "服务启动以来共 {n} 次请求",
     # -- the Statistics view
+    "Statistics…": "统计…",
     "StatsView|Period": "时间范围",
     "StatsView|Today": "今天",
     "StatsView|Last 7 days": "最近 7 天",

@@ -27,6 +27,7 @@ from .widgets.question_form import QuestionForm
 from .widgets.question_list import QuestionList
 from .widgets.retrain_panel import RetrainPanel, preload_plot_and_retrain
 from .widgets.review_dialog import ReviewDialog
+from .widgets.serve_switch import ServeSwitch
 from .widgets.shop_bar import ShopBar
 from .widgets.similar_table import SimilarTable
 
@@ -137,9 +138,12 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.show_settings)
         self.about_action = QAction(self.tr("About StandardQ"), self)
         self.about_action.triggered.connect(self.show_about)
+        self.stats_action = QAction(self.tr("Statistics…"), self)  # what the API served (widgets/stats_view.py)
+        self.stats_action.triggered.connect(self.open_statistics)
+        self.stats_view = None
         self.shop_actions = [self.import_action, self.export_action, self.new_question_action, self.duplicate_action,
                              self.delete_question_action, self.retrain_action, self.versions_action,
-                             self.settings_action, self.augment_action, self.review_action]
+                             self.settings_action, self.augment_action, self.review_action, self.stats_action]
 
     def _build_toolbar(self) -> None:
         bar = self.addToolBar(self.tr("Main"))
@@ -178,6 +182,7 @@ class MainWindow(QMainWindow):
         model_menu = menu.addMenu(self.tr("&Model"))
         model_menu.addActions([self.retrain_action, self.versions_action, self.settings_action])
         view_menu = menu.addMenu(self.tr("&View"))
+        view_menu.addAction(self.stats_action)
         language_menu = view_menu.addMenu(self.tr("Language"))
         group = QActionGroup(self)
         chosen = i18n.chosen_language()
@@ -201,6 +206,8 @@ class MainWindow(QMainWindow):
         self.pending_label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.pending_label.setToolTip(self.tr("Open the review queue"))
         self.pending_label.installEventFilter(self)  # clicking it opens the review queue
+        self.serve_switch = ServeSwitch(self.store.home)  # the matching API, in a child process
+        bar.addPermanentWidget(self.serve_switch)
         bar.addPermanentWidget(self.stats_label)
         bar.addPermanentWidget(self.pending_label)
         bar.addPermanentWidget(self.badge)
@@ -260,6 +267,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(shop_id is not None)
         self.questions.select_first()
         self.refresh_status()
+        if self.stats_view is not None and shop_id is not None:
+            self.stats_view.set_shop(shop_id, self.shop_bar.combo.currentText())
         if self.remember and shop_id is not None:
             QSettings().setValue(self._last_shop_key(), shop_id)
 
@@ -480,12 +489,31 @@ class MainWindow(QMainWindow):
         if self.augment_dialog is not None:  # what a generation run saved so far stays saved
             self.augment_dialog.cancel_and_wait()
         self.query_panel.cancel_and_wait()
+        self.serve_switch.shutdown()  # stops the API server unless the operator chose to keep it
+
+    def open_statistics(self):
+        """View ▸ Statistics…: what the API served for the current shop (non-modal, one at a time)."""
+        from .widgets.stats_view import StatsView
+
+        if self.shop_id() is None:
+            return None
+        if self.stats_view is None:
+            self.stats_view = StatsView(self.store.home, self.shop_id(), self.shop_bar.combo.currentText(), self)
+            self.stats_view.question_requested.connect(self.open_question)
+        else:
+            self.stats_view.refresh()
+        self.stats_view.show()
+        self.stats_view.raise_()
+        return self.stats_view
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         # The retrain plot's pyqtgraph import (~0.5 s) runs in a thread once the window is up, so
         # Retrain does not wait for it on the GUI thread; not sooner, to leave the first paint alone.
         QTimer.singleShot(PRELOAD_DELAY_MS, preload_plot_and_retrain)
+        if self.remember and not getattr(self, "_serve_probed", False):  # a server kept from last time?
+            self._serve_probed = True
+            QTimer.singleShot(PRELOAD_DELAY_MS, self.serve_switch.probe_existing)
 
     def closeEvent(self, event) -> None:
         if self.retrain_panel.busy() and not confirm(self, self.tr("Retrain running"), self.tr(

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 import urllib.request
 from pathlib import Path
 
@@ -159,3 +160,96 @@ def test_a_kept_server_survives_the_apps_exit(tmp_path):
         if found and found["pid"]:
             assert serve_process.stop_running(found["pid"], "127.0.0.1", port)
     assert serve_process.probe("127.0.0.1", port) is None
+
+
+# ----------------------------------------------------------------------------- the statistics view
+def _shop_with_log(store, rows_per_day):
+    """A shop of four standard questions and a query log: rows_per_day = {days ago: [(text, decision, sq index)]}."""
+    from desktop_app.core.io_formats import ImportRow
+    from desktop_app.core.querylog import FILE_NAME, QueryLog, new_query_id, row_for
+
+    shop = store.create_shop("stats")
+    questions = ["怎么开发票", "退货运费谁出", "充电座找不到怎么办", "尘盒多久清理一次"]
+    store.import_rows(shop.id, [ImportRow(row=i, standard_question=q, similar_question="", category="售后")
+                                for i, q in enumerate(questions)])
+    ids = {sq.text: sq.id for sq in store.standards(shop.id)}
+    ids = [ids[q] for q in questions]
+    noon = time.mktime(time.localtime()[:3] + (12, 0, 0, 0, 0, -1))
+    rows, query_ids = [], []
+    for days_ago, items in rows_per_day.items():
+        for n, (text, decision, index) in enumerate(items):
+            qid = new_query_id()
+            query_ids.append(qid)
+            matches = [] if index is None else [(ids[index], 0.9), (ids[(index + 1) % 4], 0.5)]
+            rows.append(row_for(query_id=qid, shop_id=shop.id, text=text, decision=decision, matches=matches,
+                                model_version=1, latency_ms=5.0 + n, ts=noon - days_ago * 86400 + n))
+    log = QueryLog(Path(store.home) / FILE_NAME)
+    log.write(rows)
+    log.feedback(query_ids[0], helpful=True)
+    log.feedback(query_ids[1], chosen_id=ids[1])
+    log.close()
+    return shop, ids
+
+
+def _stats_view(qtbot, store, shop):
+    from desktop_app.gui.widgets.stats_view import StatsView
+
+    view = StatsView(store.home, shop.id, shop.name)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: not view.busy(), timeout=30_000)
+    return view
+
+
+def test_statistics_show_numbers_plot_and_tables_from_a_real_query_log(qtbot, store):
+    shop, ids = _shop_with_log(store, {
+        0: [("发票怎么开", "answer", 0), ("能开发票吗", "answer", 0), ("运费谁出", "suggest", 1),
+            ("今天股市怎么样", "no_match", None)],
+        2: [("发票抬头怎么填", "answer", 0), ("今天股市怎么样", "no_match", None), ("退货邮费", "answer", 1)],
+        40: [("很久以前的问题", "no_match", None)],  # outside the last 7 days
+    })
+    view = _stats_view(qtbot, store, shop)
+    assert view.period_code() == "7d" and view.stack.currentIndex() == 1
+    assert view.queries_number.value.text() == "7"
+    assert view.answer_number.value.text() == "57.1%" and view.answer_number.detail.text() == "4"
+    assert view.suggest_number.value.text() == "14.3%"
+    assert view.no_match_number.value.text() == "28.6%"
+    assert view.latency_number.value.text() == "6.0 ms"
+    assert view.feedback_number.value.text() == "1"
+    hits = [[view.hits_table.item(r, c).text() for c in range(5)] for r in range(view.hits_table.rowCount())]
+    assert hits == [["怎么开发票", "售后", "3", "0", "0"], ["退货运费谁出", "售后", "1", "1", "1"]]
+    never = {view.never_table.item(r, 0).text() for r in range(view.never_table.rowCount())}
+    assert never == {"充电座找不到怎么办", "尘盒多久清理一次"}
+    assert view.unmatched_table.item(0, 0).text() == "今天股市怎么样" and view.unmatched_table.item(0, 1).text() == "2"
+    assert view.tabs.tabText(1) == "Never hit (2)"
+    if view.plot:  # pyqtgraph: one stacked bar series per decision, over the 7 days
+        assert len(view.plot["bars"]) == 3
+        assert len(view.plot["bars"][0].opts["x"]) == 7
+
+    with qtbot.waitSignal(view.question_requested) as opened:
+        view.hits_table.cellDoubleClicked.emit(0, 0)
+    assert opened.args == [ids[0]]
+
+    view.period.setCurrentIndex(view.period.findData("today"))
+    qtbot.waitUntil(lambda: not view.busy(), timeout=30_000)
+    assert view.queries_number.value.text() == "4"
+    view.period.setCurrentIndex(view.period.findData("all"))
+    qtbot.waitUntil(lambda: not view.busy(), timeout=30_000)
+    assert view.queries_number.value.text() == "8"
+
+
+def test_statistics_of_an_empty_log_say_how_to_collect_questions(qtbot, store):
+    shop = store.create_shop("empty")
+    view = _stats_view(qtbot, store, shop)  # no log file at all
+    assert view.stack.currentIndex() == 0 and "Start serving" in view.hint.text()
+    assert not (Path(store.home) / "querylog.sqlite").exists()  # looking does not create it
+
+
+def test_the_main_window_has_the_serve_switch_and_opens_the_statistics(qtbot, store, make_window):
+    shop = store.create_shop("window")
+    window = make_window(store)
+    window.shop_bar.select(shop.id)
+    assert window.serve_switch.state == "off" and window.serve_switch.isVisible()
+    view = window.open_statistics()
+    qtbot.waitUntil(lambda: not view.busy(), timeout=30_000)
+    assert view.isVisible() and view.shop_id == shop.id and view.stack.currentIndex() == 0
