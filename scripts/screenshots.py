@@ -4,9 +4,10 @@
 
 Writes editor.png (main window on the demo shop), import.png (the import dialog's preview of a
 file from another platform), augment.png (the generation dialog after a rules preview) and
-review.png (the review queue after a rules run) and query_twin.png (the query panel, untuned
+review.png (the review queue after a rules run), query_twin.png (the query panel, untuned
 model, on twin standard questions: a similar question copied under a second one with a question
-mark). The retrain progress and the query panel come from a real retrain:
+mark), serve_switch.png (the status bar while a real server child answers real requests) and
+statistics.png (the Statistics view over a generated query log: a few hundred rows over 7 days). The retrain progress and the query panel come from a real retrain:
 `bench/gui_stall.py --screenshots resources/screenshots`.
 Needs CJK fonts for the Chinese text (Debian: fonts-noto-cjk).
 """
@@ -66,10 +67,136 @@ def twin_query(app, store, shop_id: int, path: Path) -> None:
     panel.close()
 
 
+UNMATCHED = ["在吗", "在吗", "在吗", "发货了吗", "发货了吗", "你好", "有优惠券吗", "能便宜点吗", "今天天气怎么样",
+             "你们有实体店吗", "快递到哪了", "人工客服", "可以用花呗吗", "明天能到吗"]
+
+
+def write_demo_log(store, shop_id: int, days: int = 7, seed: int = 7) -> int:
+    """A plausible query log for the Statistics view: what consumers asked over `days` days,
+    popular questions asked far more than the rest (some never), greetings and off-topic texts
+    unanswered. Generated, not served: the decisions follow set shares, not a model."""
+    import random
+
+    from desktop_app.core.querylog import FILE_NAME, QueryLog, new_query_id, row_for
+
+    rng = random.Random(seed)
+    standards = [sq for sq in store.standards(shop_id) if sq.enabled]
+    rng.shuffle(standards)
+    asked = standards[: int(len(standards) * 0.8)]  # the rest is never hit
+    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(asked))]
+    texts = {sq.id: [s.text for s in store.similars(standard_id=sq.id)] or [sq.text] for sq in asked}
+    rows, answered, chosen = [], [], []
+    midnight = time.mktime(time.localtime()[:3] + (0, 0, 0, 0, 0, -1))
+    for day in range(days):
+        start = midnight - (days - 1 - day) * 86400
+        for _ in range(rng.randint(38, 58) + 4 * day):
+            ts = start + rng.uniform(8, 23) * 3600
+            if ts > time.time():
+                ts = time.time() - rng.uniform(0, 3600)
+            roll = rng.random()
+            if roll < 0.14:
+                text, decision, matches = rng.choice(UNMATCHED), "no_match", []
+                if rng.random() < 0.25:
+                    decision, matches = "suggest", [(rng.choice(standards).id, 0.55)]
+            else:
+                sq = rng.choices(asked, weights)[0]
+                text = rng.choice(texts[sq.id])
+                other = rng.choice(standards).id
+                if roll < 0.86:
+                    decision, matches = "answer", [(sq.id, rng.uniform(0.86, 0.97)), (other, 0.6)]
+                else:
+                    decision, matches = "suggest", [(sq.id, rng.uniform(0.7, 0.85)), (other, 0.68)]
+            latency = rng.lognormvariate(1.6, 0.25) if rng.random() > 0.02 else rng.uniform(15, 30)
+            qid = new_query_id()
+            rows.append(row_for(query_id=qid, shop_id=shop_id, text=text, decision=decision, matches=matches,
+                                model_version=1, latency_ms=latency, channel="chat", ts=ts,
+                                cached=rng.random() < 0.2))
+            if decision == "answer":
+                answered.append(qid)
+            elif decision == "suggest" and matches and rng.random() < 0.3:  # the agent picked the right one
+                chosen.append((qid, matches[0][0]))
+    log = QueryLog(Path(store.home) / FILE_NAME)
+    log.write(rows)
+    for qid in rng.sample(answered, len(answered) // 12):
+        log.feedback(qid, helpful=rng.random() < 0.9)
+    for qid, standard_id in chosen:
+        log.feedback(qid, chosen_id=standard_id)
+    log.close()
+    return len(rows)
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is free
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def serve_and_statistics(app, store, shop_id: int, out: Path) -> None:
+    """serve_switch.png: a real server child answering real requests; statistics.png: the view."""
+    import json
+    import urllib.request
+
+    from desktop_app.gui.app import Shell
+    from desktop_app.gui.widgets.stats_view import StatsView
+    from desktop_app.server.token import api_token
+
+    window = Shell(store).open(remember=False, build_models=False)
+    window.resize(1280, 800)
+    window.shop_bar.select(shop_id)
+    switch = window.serve_switch
+    if not _port_free(8765):
+        switch.port = 0  # 8765 is taken on this machine: any free port
+    switch.start()
+    end = time.monotonic() + 120
+    while switch.state == "starting" and time.monotonic() < end:
+        settle(app, 0.1)
+    if switch.state != "on":
+        raise SystemExit(f"the server did not start: {switch.last_error}")
+    token = api_token()
+    for query in ["吸尘变弱了是不是滤网堵了", "在吗", "发票怎么开", "尘盒多久清理一次", "充电座找不到", "能便宜点吗"] * 4:
+        request = urllib.request.Request(f"{switch.address}/v1/shops/{shop_id}/query", method="POST",
+                                         data=json.dumps({"text": query}).encode(),
+                                         headers={"Authorization": f"Bearer {token}",
+                                                  "Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=60).read()
+        settle(app, 0.05)
+    end = time.monotonic() + 10
+    while switch.status.get("requests", 0) < 24 and time.monotonic() < end:
+        settle(app, 0.1)
+    settle(app, 0.3)
+    bar = window.statusBar()
+    left = max(0, switch.mapTo(bar, switch.rect().topLeft()).x() - 12)
+    bar.grab(bar.rect().adjusted(left, 0, 0, 0)).save(str(out / "serve_switch.png"))  # its right part
+    switch.stop()
+    end = time.monotonic() + 30
+    while switch.state != "off" and time.monotonic() < end:
+        settle(app, 0.1)
+    window.shutdown()
+    window.close()
+
+    write_demo_log(store, shop_id)
+    view = StatsView(store.home, shop_id, store.shop(shop_id).name)
+    view.resize(1100, 800)
+    view.show()
+    end = time.monotonic() + 60
+    while view.busy() and time.monotonic() < end:
+        settle(app, 0.05)
+    settle(app, 0.5)
+    view.grab().save(str(out / "statistics.png"))
+    view.close()
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--only", choices=("serve",), help="serve: only serve_switch.png and statistics.png")
     args = p.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     home = Path(tempfile.mkdtemp(prefix="standardq_shots_"))
@@ -87,6 +214,14 @@ def main() -> int:
     i18n.install_translators("zh_CN" if args.lang == "zh" else "en")
     store = Store(home)
     shop, _ = ensure_demo_shop(store)
+    if args.only == "serve":
+        from desktop_app.core.pipeline import ensure_model
+
+        ensure_model(store, shop.id)
+        serve_and_statistics(app, store, shop.id, out)
+        store.close()
+        print(f"screenshots in {out}")
+        return 0
     AugmentSettings(["扫地机器人", "扫地机", "洗地机", "X10"], [["尘盒", "集尘盒", "垃圾盒"]]).save(store, shop.id)
     window = Shell(store).open(remember=False, build_models=False)
     window.resize(1280, 800)
@@ -125,6 +260,7 @@ def main() -> int:
     review.reject()
     window.shutdown()
     twin_query(app, store, shop.id, out / "query_twin.png")
+    serve_and_statistics(app, store, shop.id, out)  # after twin_query: it built the model the server needs
     store.close()
     print(f"screenshots in {out}")
     return 0
