@@ -1,19 +1,20 @@
-"""UI language: Qt's own strings (qtbase_zh_CN.qm, shipped with Qt) plus ours (Python dicts).
+"""UI language: our strings from Qt Linguist catalogues, plus Qt's own (qtbase_zh_CN.qm, shipped with Qt).
 
-Our strings are written in English in the code (self.tr / QCoreApplication.translate). Their
-Chinese lives in i18n_zh.py (editor), i18n_zh_panels.py (query / retrain panels) and
-i18n_zh_augment.py (generation and review), i18n_zh_eval.py (losses, evaluation) and
-i18n_zh_serve.py (the Serve switch, the Statistics view), looked up by
-a QTranslator subclass rather than a compiled .qm: a plain dict is reviewable in a diff, needs no
-build step, and matches by source text whatever the context, so `self.tr` in a subclass or a
-module-level helper finds its string too. "Context|source" keys disambiguate where needed.
+Our strings are written in English in the code (self.tr / QCoreApplication.translate with a literal
+context). resources/i18n/standardq_zh_CN.ts holds their Chinese, standardq_en.ts the English plural
+forms of the strings with a count ("%n edit(s)" -> "1 edit" / "3 edits"). scripts/update_translations.py
+refreshes the .ts from the code (pyside6-lupdate) and compiles them to the .qm loaded here
+(pyside6-lrelease); setup and the bundle build run its --release.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from ..paths import resource
 
 log = logging.getLogger(__name__)
 
@@ -24,39 +25,9 @@ SETTINGS_KEY = "language"
 _installed: list[QTranslator] = []  # kept alive here: the application does not own them
 
 
-class DictTranslator(QTranslator):
-    """Translates from a {source: translation} dict (with optional "Context|source" keys), then
-    from `fallback` (Qt's own catalogue), else returns the source text unchanged.
-
-    It always returns a string: returning None from this Python override would ask Qt to fall
-    back by itself, but PySide6 6.12 over-releases None returned from virtual methods.
-    """
-
-    def __init__(self, table: dict[str, str], fallback: QTranslator | None = None, parent=None):
-        super().__init__(parent)
-        self.table = table
-        self.fallback = fallback
-
-    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: N802 - Qt API
-        found = self.table.get(f"{context}|{source_text}") or self.table.get(source_text)
-        if found:
-            return found
-        if self.fallback is not None:
-            found = self.fallback.translate(context, source_text, disambiguation, n)
-        return found or source_text
-
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt API
-        return not self.table
-
-
-def chinese_table() -> dict[str, str]:
-    from .i18n_zh import ZH
-    from .i18n_zh_augment import ZH_AUGMENT
-    from .i18n_zh_eval import ZH_EVAL
-    from .i18n_zh_panels import ZH_PANELS
-    from .i18n_zh_serve import ZH_SERVE
-
-    return {**ZH_SERVE, **ZH_EVAL, **ZH_AUGMENT, **ZH_PANELS, **ZH}
+def qm_dir() -> Path:
+    """Where the compiled catalogues standardq_<language>.qm are."""
+    return resource("i18n")
 
 
 def chosen_language() -> str:
@@ -78,19 +49,21 @@ def effective_language(choice: str | None = None) -> str:
 
 
 def install_translators(code: str) -> None:
-    """Replace the installed translators by those of `code`; English needs none (the source text)."""
+    """Replace the installed translators by those of `code` (zh_CN or en)."""
     app = QCoreApplication.instance()
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if code == "zh_CN"
                        else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    if code != "zh_CN":
-        return
-    qt = QTranslator(app)  # Qt's own dialogs and buttons: 确定 / 取消, the line edit's menu...
-    if not qt.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        log.warning("Qt's Chinese translation (qtbase_zh_CN) was not found")
-        qt = None
-    ours = DictTranslator(chinese_table(), qt, app)  # asks Qt's catalogue for what it lacks
-    app.installTranslator(ours)
-    _installed.append(ours)
+    catalogues = [(f"standardq_{code}", str(qm_dir()))]
+    if code == "zh_CN":  # Qt's own dialogs and buttons: 确定 / 取消, the line edit's menu...
+        catalogues.append(("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)))
+    for name, folder in catalogues:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _installed.append(translator)
+        else:
+            log.warning("translation %s.qm not found in %s (python scripts/update_translations.py --release "
+                        "builds ours)", name, folder)

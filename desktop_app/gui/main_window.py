@@ -435,9 +435,9 @@ class MainWindow(QMainWindow):
             tip = self.tr("The untuned base model is prepared in the background once the shop is open.")
         elif active.loss == "none":
             state, text = "base", self.tr("Untuned base model · retrain to fine-tune")
-            tip = self.tr("{n} edits since this model was made").format(n=edits)
+            tip = self.tr("%n edit(s) since this model was made", "", edits)
         elif edits > 0:
-            state, text = "stale", self.tr("Model out of date: {n} edits since training").format(n=edits)
+            state, text = "stale", self.tr("Model out of date: %n edit(s) since training", "", edits)
             tip = self.tr("New and edited questions are already matched; retrain to fine-tune on them.")
         else:
             state, text = "fresh", self.tr("Model up to date (v{id})").format(id=active.id)

@@ -38,10 +38,10 @@ class Confirmer(QObject):
         self._ask.connect(self._on_ask, Qt.ConnectionType.QueuedConnection)
 
     def __call__(self, provider: str, base_url: str, n_questions: int, per_question: int) -> bool:
-        text = self.tr("Send {n} standard questions of this shop to {provider} ({url}), asking for up to {k} "
+        text = self.tr("Send %n standard question(s) of this shop to {provider} ({url}), asking for up to {k} "
                        "paraphrases each?\n\nOnly the standard questions and a few of their similar questions "
-                       "are sent, nothing else.").format(n=n_questions, provider=provider, url=base_url,
-                                                         k=per_question)
+                       "are sent, nothing else.", "", n_questions).format(provider=provider, url=base_url,
+                                                                          k=per_question)
         self._event.clear()
         self._ask.emit(text)
         while not self._event.wait(CONFIRM_POLL_S):

@@ -399,7 +399,7 @@ class AugmentDialog(QDialog):
             item.setForeground(QBrush(QColor(SUBTLE)))
             self.preview_list.addItem(item)
         if preview.usage:
-            self._show_message(self.tr("Preview used {n} tokens.").format(n=preview.usage.get("total_tokens", 0)))
+            self._show_message(self.tr("Preview used %n token(s).", "", preview.usage.get("total_tokens", 0)))
 
     def _run_done(self, summary) -> None:
         self.last_summary = summary
@@ -410,8 +410,8 @@ class AugmentDialog(QDialog):
     def summary_text(self, summary) -> str:
         reasons = reason_names()
         touched = sum(1 for q in summary.questions if q.added)
-        lines = [self.tr("{n} pending similar questions added to {touched} of {total} standard questions.").format(
-            n=summary.added, touched=touched, total=len(summary.questions))]
+        lines = [self.tr("%n pending similar question(s) added to {touched} of {total} standard questions.", "",
+                         summary.added).format(touched=touched, total=len(summary.questions))]
         if summary.dropped:
             lines.append(self.tr("Dropped by the guard: {list}.").format(list=", ".join(
                 f"{reasons.get(k, k)} {v}" for k, v in sorted(summary.dropped.items()))))
@@ -424,8 +424,8 @@ class AugmentDialog(QDialog):
                                                               requests=summary.requests, retries=summary.retries))
         short = [q for q in summary.questions if q.note and q.asked and q.added < q.asked]
         if short:
-            lines.append(self.tr("{n} standard questions got fewer than asked, e.g. “{text}”: {note}.").format(
-                n=len(short), text=short[0].text, note=short[0].note))
+            lines.append(self.tr("%n standard question(s) got fewer than asked, e.g. “{text}”: {note}.", "",
+                                 len(short)).format(text=short[0].text, note=short[0].note))
         if summary.failures:
             lines.append(self.tr("Failed: {first}").format(first=summary.failures[0]))
         if summary.added:

@@ -229,11 +229,11 @@ class ImportDialog(QDialog):
         if r.updated_standard:
             parts.append(self.tr("update {n}").format(n=r.updated_standard))
         if r.skipped_identical:
-            parts.append(self.tr("skip {n} rows already there").format(n=r.skipped_identical))
+            parts.append(self.tr("skip %n row(s) already there", "", r.skipped_identical))
         text = self.tr(", ").join(parts) + self.tr(".")
         if r.conflicts:
-            text += " " + self.tr("{n} conflicts: the import stops on them unless you skip them.").format(
-                n=len(r.conflicts))
+            text += " " + self.tr("%n conflict(s): the import stops on them unless you skip them.", "",
+                                 len(r.conflicts))
         self.summary.setText(text)
         self.summary.setStyleSheet(f"color: {WARNING if r.conflicts else SUCCESS};")
         for c in r.conflicts:
@@ -253,7 +253,7 @@ class ImportDialog(QDialog):
 
     def _imported(self, report: ImportReport) -> None:
         self.imported.emit(report)
-        left_out = self.tr(" {n} conflicting rows were left out.").format(n=len(report.conflicts)) \
+        left_out = self.tr(" %n conflicting row(s) were left out.", "", len(report.conflicts)) \
             if report.conflicts else ""
         QMessageBox.information(self, self.tr("Import finished"), self.tr(
             "Added {sq} standard and {sim} similar questions, updated {up}.").format(
@@ -289,8 +289,8 @@ class ImportDialog(QDialog):
             self.cancel_button.setEnabled(True)
         if isinstance(exc, FileFormatError):
             self.file_errors = exc.errors
-            self.summary.setText(self.tr("The file has {n} problems; fix them (or the column mapping) "
-                                         "first. Nothing was written.").format(n=len(exc.errors)))
+            self.summary.setText(self.tr("The file has %n problem(s); fix them (or the column mapping) "
+                                         "first. Nothing was written.", "", len(exc.errors)))
             for e in exc.errors[:500]:
                 self._problem(str(e))
         else:

@@ -299,7 +299,7 @@ class QuestionList(QWidget):
         sq = self.current()
         if sq is None:
             return
-        text = (self.tr("Delete the standard question “{text}” and its {n} similar questions?")
+        text = (self.tr("Delete the standard question “{text}” and its %n similar question(s)?", "", sq.similar_count)
                 if sq.similar_count else self.tr("Delete the standard question “{text}”?"))
         if not confirm(self, self.tr("Delete question"), text.format(text=sq.text, n=sq.similar_count)):
             return
@@ -365,7 +365,7 @@ class QuestionList(QWidget):
 
     def _update_count(self, *args) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        self.count_label.setText(self.tr("{n} questions").format(n=total) if shown == total
+        self.count_label.setText(self.tr("%n question(s)", "", total) if shown == total
                                  else self.tr("{shown} of {n}").format(shown=shown, n=total))
 
     def _update_buttons(self) -> None:

@@ -231,11 +231,11 @@ class ReportDialog(QDialog):
                   "validation split": self.tr("the validation split (held out of training)")}.get(
             h["in_scope"], self.tr("leave-one-out on similar questions") if h["in_scope"].startswith("leave")
             else h["in_scope"])
-        text = self.tr("{n} in-scope questions from {origin}; {cal} “none” questions to calibrate the thresholds "
-                       "and {rep} others to measure them").format(n=h["n_in_scope"], origin=origin,
-                                                                  cal=h["n_none_calibration"], rep=h["n_none_report"])
+        text = self.tr("%n in-scope question(s) from {origin}; {cal} “none” questions to calibrate the thresholds "
+                       "and {rep} others to measure them", "", h["n_in_scope"]).format(
+            origin=origin, cal=h["n_none_calibration"], rep=h["n_none_report"])
         if h.get("builtin_none"):
-            text += self.tr("; {n} of those “none” questions come from the built-in set").format(n=h["builtin_none"])
+            text += self.tr("; %n of those “none” question(s) come from the built-in set", "", h["builtin_none"])
         self.held.setText(text + ".")
         names = {"fine_tuned": self.tr("fine-tuned"), "untuned": self.tr("untuned base")}
         rules = {"best": self.tr("best entry"), "centroid": self.tr("centroid")}

@@ -206,7 +206,7 @@ class ReviewDialog(QDialog):
     def set_shown(self, status: str) -> int:
         items = [s for _, s in self.model.rows]
         verb = self.tr("Accept") if status == "accepted" else self.tr("Reject")
-        if not confirm(self, self.tr("Review queue"), self.tr("{verb} all {n} shown similar questions?").format(
-                verb=verb, n=len(items))):
+        if not confirm(self, self.tr("Review queue"), self.tr("{verb} all %n shown similar question(s)?", "", len(items)).format(
+                verb=verb)):
             return 0
         return self._apply(items, status)

@@ -220,7 +220,7 @@ class SimilarTable(QWidget):
         if not chosen or self.standard is None:
             return
         target = QuestionPicker.pick(self, self.store, self.standard.shop_id, exclude_id=self.standard.id,
-                                     prompt=self.tr("Move {n} similar questions to:").format(n=len(chosen)))
+                                     prompt=self.tr("Move %n similar question(s) to:", "", len(chosen)))
         if target is None:
             return
         failures = []

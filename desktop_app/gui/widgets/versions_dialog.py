@@ -173,7 +173,7 @@ class VersionsDialog(QDialog):
 
     def _details_html(self, v) -> str:
         p, m, t = v.params, v.metrics, v.thresholds
-        lines = [f"<b>v{v.id}</b> · {self.tr('base model')}: {v.base_model}"]
+        lines = [f"<b>v{v.id}</b> · " + self.tr("base model") + f": {v.base_model}"]
         if v.loss != "none":
             lines.append(self.tr("loss {loss}, {epochs} epochs, margin {margin}, scale {scale}").format(
                 loss=LOSS_TITLES.get(v.loss, v.loss), epochs=p.get("epochs", "?"), margin=_margin(v), scale=p.get("scale", "?")))
@@ -194,8 +194,8 @@ class VersionsDialog(QDialog):
         report = m.get("report") or {}
         if report.get("models"):
             best = report["models"][report["main"]].get("best", {})
-            lines.append(self.tr("held-out top-1 {t1}, top-3 {t3} ({n} questions; Report… has the rest)").format(
-                t1=_pct(best.get("top1")), t3=_pct(best.get("top3")), n=best.get("n", 0)))
+            lines.append(self.tr("held-out top-1 {t1}, top-3 {t3} (%n question(s); Report… has the rest)", "",
+                                 best.get("n", 0)).format(t1=_pct(best.get("top1")), t3=_pct(best.get("top3"))))
         if v.files_removed:
             lines.append(self.tr("Its files were removed to save space: it cannot be activated again."))
         return "<br>".join(lines)

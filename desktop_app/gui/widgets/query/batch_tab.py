@@ -133,8 +133,8 @@ class BatchTab(QWidget):
         self._expected = expected
         worker = BatchQueryWorker(self.matchers.matcher, queries, self.matchers.lock, k=3)
         worker.reporter.progress_changed.connect(self._on_progress)
-        self.file_label.setText(self.tr("{name}: answering {n} questions…").format(
-            name=Path(path).name, n=len(queries)))
+        self.file_label.setText(self.tr("{name}: answering %n question(s)…", "", len(queries)).format(
+            name=Path(path).name))
         self.progress.setRange(0, len(queries))
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -179,11 +179,11 @@ class BatchTab(QWidget):
             self.stat_values[key].setText(_pct(summary[key] / n))
         self.stat_values["speed"].setText(f"{1000 * summary['seconds'] / n:.1f}")
         if summary["accuracy"] is not None:
-            text = self.tr("{name}: {n} questions, {right} right ({acc}).").format(
-                name=self._file.name, n=summary["n"], right=sum(summary["correct"]), acc=_pct(summary["accuracy"]))
+            text = self.tr("{name}: %n question(s), {right} right ({acc}).", "", summary["n"]).format(
+                name=self._file.name, right=sum(summary["correct"]), acc=_pct(summary["accuracy"]))
         else:
-            text = self.tr("{name}: {n} questions (add an “expected” column to measure accuracy).").format(
-                name=self._file.name, n=summary["n"])
+            text = self.tr("{name}: %n question(s) (add an “expected” column to measure accuracy).", "",
+                           summary["n"]).format(name=self._file.name)
         self.file_label.setText(text)
         self.export_button.setEnabled(True)
         self.batch_summary = summary

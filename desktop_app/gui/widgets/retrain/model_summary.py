@@ -51,7 +51,7 @@ class ModelSummary(QWidget):
         if version.loss == "none":
             self.stale_label.setText(self.tr("Not fine-tuned yet: a retrain usually improves accuracy a lot."))
         elif edits:
-            self.stale_label.setText(self.tr("{n} edits since this model was trained (new questions are "
-                                             "matched already; a retrain learns from them).").format(n=edits))
+            self.stale_label.setText(self.tr("%n edit(s) since this model was trained (new questions are "
+                                             "matched already; a retrain learns from them).", "", edits))
         else:
             self.stale_label.setText(self.tr("Up to date with the shop's questions."))
