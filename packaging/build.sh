@@ -26,6 +26,7 @@ fi
 cp $LOCK "$STAMP"
 "$VENV/bin/python" packaging/check_portable.py "$VENV"
 
+"$VENV/bin/python" scripts/update_translations.py --release  # resources/i18n/*.qm, copied with resources/
 "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
     packaging/standardq.spec
 VERSION=$("$VENV/bin/python" -c "import desktop_app; print(desktop_app.__version__)")

@@ -23,3 +23,4 @@ python -m pip install --quiet -r $LOCK
 python -m pip install --quiet --no-deps -e .
 python -m pip check
 cp $LOCK "$STAMP"
+python scripts/update_translations.py --release  # the UI catalogues resources/i18n/*.qm from the .ts
