@@ -168,12 +168,32 @@ Only the standard questions and a few of their similar questions are sent, nothi
     </message>
 </context>
 <context>
+    <name>ServeSwitch</name>
+    <message numerus="yes">
+        <source>%n request(s) since the server started</source>
+        <translation>
+            <numerusform>%n request since the server started</numerusform>
+            <numerusform>%n requests since the server started</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SimilarTable</name>
     <message numerus="yes">
         <source>Move %n similar question(s) to:</source>
         <translation>
             <numerusform>Move %n similar question to:</numerusform>
             <numerusform>Move %n similar questions to:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>StatsView</name>
+    <message numerus="yes">
+        <source>%n queries since {since}</source>
+        <translation>
+            <numerusform>%n query since {since}</numerusform>
+            <numerusform>%n queries since {since}</numerusform>
         </translation>
     </message>
 </context>

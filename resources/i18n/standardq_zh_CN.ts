@@ -1923,6 +1923,12 @@ The previous model is still active. The details are in the log.</source>
 </context>
 <context>
     <name>ServeSwitch</name>
+    <message numerus="yes">
+        <source>%n request(s) since the server started</source>
+        <translation>
+            <numerusform>服务启动以来共 %n 次请求</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Copy API token</source>
         <translation>复制 API 令牌</translation>
@@ -2002,10 +2008,6 @@ The previous model is still active. The details are in the log.</source>
     <message>
         <source>token copied</source>
         <translation>令牌已复制</translation>
-    </message>
-    <message>
-        <source>{n} requests since the server started</source>
-        <translation>服务启动以来共 {n} 次请求</translation>
     </message>
     <message>
         <source>{n} requests/min</source>
@@ -2403,6 +2405,12 @@ The previous model is still active. The details are in the log.</source>
 </context>
 <context>
     <name>StatsView</name>
+    <message numerus="yes">
+        <source>%n queries since {since}</source>
+        <translation>
+            <numerusform>自 {since} 起共 %n 个问题</numerusform>
+        </translation>
+    </message>
     <message>
         <source>All</source>
         <translation>全部</translation>
@@ -2554,10 +2562,6 @@ Start serving (the Serve switch in the status bar) to collect questions; your cu
     <message>
         <source>{n} not helpful</source>
         <translation>{n} 条没有帮助</translation>
-    </message>
-    <message>
-        <source>{n} queries since {since}</source>
-        <translation>自 {since} 起共 {n} 个问题</translation>
     </message>
     <message>
         <source>{p} from the cache</source>

@@ -335,8 +335,8 @@ class ServeSwitch(QWidget):
             self.rate_label.setText("")
             return
         self.rate_label.setText(self.tr("{n} requests/min").format(n=self.status.get("requests_per_minute", 0)))
-        self.rate_label.setToolTip(self.tr("{n} requests since the server started").format(
-            n=self.status.get("requests", 0)))
+        self.rate_label.setToolTip(self.tr("%n request(s) since the server started", "",
+                                           self.status.get("requests", 0)))
         server_error = self.status.get("last_error") or ""
         if server_error and server_error != self.last_error:
             self._show_error(server_error)

@@ -261,8 +261,8 @@ class StatsView(QDialog):
         self._fill_numbers(stats)
         self._fill_tables(stats)
         self._draw(stats)
-        self.status.setText(self.tr("{n} queries since {since}").format(
-            n=stats["queries"], since=stats["since"] or self.tr("the first one")))
+        self.status.setText(self.tr("%n queries since {since}", "", stats["queries"]).format(
+            since=stats["since"] or self.tr("the first one")))
 
     def _fill_numbers(self, s: dict) -> None:
         self.queries_number.set(str(s["queries"]), self.tr("{p} from the cache").format(p=_pct(s["cache_hit_rate"])))
