@@ -5,6 +5,10 @@ context). resources/i18n/standardq_zh_CN.ts holds their Chinese, standardq_en.ts
 forms of the strings with a count ("%n edit(s)" -> "1 edit" / "3 edits"). scripts/update_translations.py
 refreshes the .ts from the code (pyside6-lupdate) and compiles them to the .qm loaded here
 (pyside6-lrelease); setup and the bundle build run its --release.
+
+A count is marked in the class that shows it: PySide6's self.tr walks the class hierarchy for a
+translation, but with a count it stops at the most derived class, so a plural string inherited
+from a base class would stay untranslated (tests/gui/test_i18n.py checks this).
 """
 
 from __future__ import annotations

@@ -142,3 +142,16 @@ def test_no_string_is_marked_inside_an_f_string():
                 found += [f"{path.name}:{call.lineno}" for call in ast.walk(node) if isinstance(call, ast.Call)
                           and getattr(call.func, "attr", getattr(call.func, "id", None)) in ("tr", "translate")]
     assert not found, found
+
+
+def test_no_plural_string_sits_in_a_class_that_is_subclassed(catalogues):
+    """PySide6's self.tr with a count tries the most derived class's context only."""
+    import ast
+
+    bases = set()
+    for path in sorted((ROOT / "desktop_app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases |= {getattr(b, "id", getattr(b, "attr", None)) for b in node.bases}
+    inherited = {context for context, source in catalogues["en"] if context in bases}
+    assert not inherited, inherited
