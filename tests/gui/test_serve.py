@@ -70,6 +70,14 @@ def test_the_switch_serves_real_requests_shows_the_rate_copies_the_token_and_sto
     assert switch.status["requests_per_minute"] >= 1
     assert switch.rate_label.text() == f"{switch.status['requests_per_minute']} requests/min"
 
+    rebuilt = _switch(qtbot, store.home, port=0)  # the window rebuilt in another language takes the server over
+    address = switch.address
+    rebuilt.adopt(switch)
+    assert rebuilt.state == "on" and rebuilt.address == address and rebuilt.address_label.text() == address
+    assert switch.state == "off" and switch.process is None and _health(address)["status"] == "ok"
+    switch = rebuilt
+    qtbot.waitUntil(lambda: switch.status.get("requests", 0) >= 1, timeout=15_000)
+
     with qtbot.waitSignal(switch.token_copied, timeout=10_000):
         switch.copy_button.click()
     assert QGuiApplication.clipboard().text() == api_token()
@@ -81,7 +89,7 @@ def test_the_switch_serves_real_requests_shows_the_rate_copies_the_token_and_sto
     _wait_state(qtbot, switch, "off", timeout=30_000)
     assert switch.process is None and not process.alive() and process.exitcode() == 0
     assert switch.last_error == ""
-    assert _health(switch.address or "http://127.0.0.1:1") is None
+    assert _health(address) is None and switch.address == ""
     assert not (Path(store.home) / "serve-child.json").exists()
 
 

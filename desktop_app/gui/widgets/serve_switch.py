@@ -175,6 +175,22 @@ class ServeSwitch(QWidget):
         else:  # a click during starting / stopping: the button keeps showing the real state
             self._set_state(self.state)
 
+    def adopt(self, other: "ServeSwitch") -> None:
+        """Take over `other`'s server (the window rebuilt for another language): it keeps serving."""
+        if self.process is not None or other.process is None and other.state != "external":
+            return
+        self.process, other.process = other.process, None
+        other.timer.stop()
+        self.address, self.status, self.external = other.address, dict(other.status), other.external
+        self._error_seen = other._error_seen
+        self._show_error(other.last_error)
+        self._set_state(other.state)
+        other.external = None
+        other._set_state("off")
+        if self.process is not None:
+            self.process.set_keep_running(self.keep_action.isChecked())
+            self.timer.start()
+
     def shutdown(self) -> None:
         """At the application's exit: stop the server, or leave it running when the operator chose so."""
         self.timer.stop()

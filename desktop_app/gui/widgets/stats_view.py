@@ -6,7 +6,8 @@ answered / suggested / no-match counts (stacked bars), the hits per standard que
 standard questions never hit, and the most frequent texts that were not answered.
 
 The numbers come from `core.querystats.shop_stats` over the query log, computed in a worker
-thread (JobRunner) with its own connections: the log is written all day by the server child. The
+thread (JobRunner) with its own connections: the log is written all day by the server child, so
+the view recomputes every minute while it is shown (and on Refresh). The
 plot library is imported when the first result is drawn (the retrain panel has usually imported
 it in the background by then).
 """
@@ -17,7 +18,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QSizePolicy, QStackedWidget, QTableWidget, QTableWidgetItem,
@@ -31,6 +32,7 @@ from ..workers import FunctionWorker
 log = logging.getLogger(__name__)
 
 PERIODS = ("today", "7d", "30d", "all")
+AUTO_REFRESH_MS = 60_000  # while the view is shown: the server keeps logging
 
 
 def period_start(period: str, today: dt.date | None = None) -> dt.date | None:
@@ -124,6 +126,9 @@ class StatsView(QDialog):
         self.runner.failed.connect(self._failed)
         self.resize(1000, 720)
         self._build()
+        self.auto_refresh = QTimer(self)
+        self.auto_refresh.setInterval(AUTO_REFRESH_MS)
+        self.auto_refresh.timeout.connect(self._refresh_if_idle)
         self.set_shop(shop_id, shop_name)
 
     # -- construction ----------------------------------------------------------------------
@@ -238,6 +243,18 @@ class StatsView(QDialog):
         self.status.setText(self.tr("Computing…"))
         self.refresh_button.setEnabled(False)
         self.runner.start(FunctionWorker(lambda _reporter: (shop_id, compute_stats(home, path, shop_id, since))))
+
+    def _refresh_if_idle(self) -> None:
+        if self.isVisible() and not self.busy():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.auto_refresh.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.auto_refresh.stop()
+        super().hideEvent(event)
 
     def _failed(self, message: str) -> None:
         self.refresh_button.setEnabled(True)
@@ -365,5 +382,6 @@ class StatsView(QDialog):
                                    padding=0)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.auto_refresh.stop()
         self.runner.shutdown(2000)
         super().closeEvent(event)
