@@ -261,3 +261,35 @@ def test_the_main_window_has_the_serve_switch_and_opens_the_statistics(qtbot, st
     view = window.open_statistics()
     qtbot.waitUntil(lambda: not view.busy(), timeout=30_000)
     assert view.isVisible() and view.shop_id == shop.id and view.stack.currentIndex() == 0
+
+
+def test_closing_the_window_stops_the_server_unless_kept(qtbot, store, make_window):
+    from desktop_app.core import serve_settings
+    from desktop_app.gui import serve_process
+
+    first = make_window(store)
+    first.serve_switch.port = 0
+    first.serve_switch.start()
+    _wait_state(qtbot, first.serve_switch, "on")
+    process, address = first.serve_switch.process, first.serve_switch.address
+    first.close()  # the app's exit: the server stops with it
+    assert not process.alive() and process.exitcode() == 0 and _health(address) is None
+
+    second = make_window(store)
+    switch = second.serve_switch
+    switch.port = 0
+    switch.keep_action.setChecked(True)  # "Keep serving after StandardQ closes", saved in serve.json
+    assert serve_settings.load(store.home).keep_running
+    switch.start()
+    _wait_state(qtbot, switch, "on")
+    process, address = switch.process, switch.address
+    port = int(address.rsplit(":", 1)[1])
+    second.close()
+    try:
+        assert process.alive() and _health(address)["status"] == "ok"
+        found = serve_process.find_running(store.home, "127.0.0.1", port)
+        assert found and found["pid"] == process.pid  # what the next session finds
+    finally:
+        assert serve_process.stop_running(process.pid, "127.0.0.1", port)
+    process.process.join(10)
+    assert not process.alive()
