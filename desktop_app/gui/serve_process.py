@@ -15,8 +15,10 @@ it through two shared flags and a Queue:
 - the queue carries ("ready", (host, port)), ("status", {...}) every 2 s, ("error", message) and
   ("stopped", None) back to the GUI, which polls it with a timer (`messages()` never blocks).
 
-A server kept running writes `serve-child.json` (pid, host, port) into the data directory, so the
-next session of the app can find it (`find_running`) and stop it (`stop_running`).
+While it serves, the child keeps `serve-child.json` (pid, host, port) in the data directory
+(removed when it ends), so the next session of the app can find a kept server (`find_running`)
+and stop it (`stop_running`); a server on the port without that file (`standardq serve`, another
+data directory) is shown, not stopped.
 
 Limitations, as they are:
 - A kept server is a multiprocessing child that the app does not join at exit: it is taken off
