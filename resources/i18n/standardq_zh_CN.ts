@@ -1930,6 +1930,10 @@ The previous model is still active. The details are in the log.</source>
         </translation>
     </message>
     <message>
+        <source>API port</source>
+        <translation>接口端口</translation>
+    </message>
+    <message>
         <source>Copy API token</source>
         <translation>复制 API 令牌</translation>
     </message>
@@ -1950,12 +1954,20 @@ The previous model is still active. The details are in the log.</source>
         <translation>打开接口文档页（/docs）</translation>
     </message>
     <message>
+        <source>Port (1–65535):</source>
+        <translation>端口（1–65535）：</translation>
+    </message>
+    <message>
         <source>Port {port} is in use by another program</source>
         <translation>端口 {port} 已被其他程序占用</translation>
     </message>
     <message>
         <source>Port {port} is in use: StandardQ is already serving there</source>
         <translation>端口 {port} 已被占用：StandardQ 已在该端口提供服务</translation>
+    </message>
+    <message>
+        <source>Port…</source>
+        <translation>端口…</translation>
     </message>
     <message>
         <source>Serve API</source>
@@ -1988,6 +2000,10 @@ The previous model is still active. The details are in the log.</source>
     <message>
         <source>The API&apos;s address: POST /v1/shops/&lt;shop&gt;/query</source>
         <translation>接口地址：POST /v1/shops/&lt;店铺&gt;/query</translation>
+    </message>
+    <message>
+        <source>The port the API listens on (127.0.0.1); saved for the next starts</source>
+        <translation>接口监听的端口（127.0.0.1）；保存后用于以后每次启动</translation>
     </message>
     <message>
         <source>The server could not be started: {error}</source>

@@ -94,6 +94,8 @@ def test_the_switch_serves_real_requests_shows_the_rate_copies_the_token_and_sto
 
 
 def test_a_port_in_use_is_a_clear_message_and_the_switch_goes_back_off(qtbot, store):
+    from desktop_app.core import serve_settings
+
     with socket.socket() as other:  # some other program holds the port
         other.bind(("127.0.0.1", 0))
         other.listen()
@@ -103,6 +105,10 @@ def test_a_port_in_use_is_a_clear_message_and_the_switch_goes_back_off(qtbot, st
         _wait_state(qtbot, switch, "off", timeout=60_000)
     assert switch.last_error == f"Port {port} is in use by another program"
     assert switch.error_label.isVisible() and not switch.toggle.isChecked()
+    assert switch.port_action.isEnabled()  # the way out: another port (Menu ▸ Port…), saved
+    assert switch.set_port(port + 1 if port < 65535 else port - 1) and switch.port is None
+    assert serve_settings.load(store.home).port != port and switch.last_error == ""
+    assert not switch.set_port(0) and "port" in switch.last_error  # refused by ServeSettings
 
 
 def test_a_server_already_running_is_found_shown_and_can_be_stopped(qtbot, store, tiny_shop, untuned):

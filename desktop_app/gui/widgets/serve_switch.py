@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMenu, QToolButton, QWidget
 
 from ...core import serve_settings
 from .. import serve_process
@@ -85,9 +85,12 @@ class ServeSwitch(QWidget):
         self.docs_action = QAction(self.tr("Open the API page (/docs)"), self)
         self.docs_action.triggered.connect(self.open_docs)
         self.keep_action = QAction(self.tr("Keep serving after StandardQ closes"), self, checkable=True)
+        self.port_action = QAction(self.tr("Port…"), self)
+        self.port_action.setToolTip(self.tr("The port the API listens on (127.0.0.1); saved for the next starts"))
+        self.port_action.triggered.connect(self.choose_port)
         self.menu.addActions([self.copy_token_action, self.copy_address_action, self.docs_action])
         self.menu.addSeparator()
-        self.menu.addAction(self.keep_action)
+        self.menu.addActions([self.port_action, self.keep_action])
         self.toggle.setMenu(self.menu)
 
         self.address_label = QLabel(objectName="serveAddress")
@@ -133,6 +136,25 @@ class ServeSwitch(QWidget):
             self._show_error(str(exc))
         if self.process is not None:
             self.process.set_keep_running(bool(keep))
+
+    def choose_port(self) -> None:
+        """Menu ▸ Port…: another port when 8765 is taken by some other program."""
+        settings = self._settings()
+        current = settings.port if settings else serve_settings.ServeSettings().port
+        port, ok = QInputDialog.getInt(self, self.tr("API port"), self.tr("Port (1–65535):"), current, 1, 65535)
+        if ok:
+            self.set_port(port)
+
+    def set_port(self, port: int) -> bool:
+        """Save the port (serve.json); the next start uses it. False when it could not be saved."""
+        try:
+            serve_settings.update(self.home, port=int(port))
+        except (ValueError, OSError) as exc:
+            self._show_error(str(exc))
+            return False
+        self.port = None  # from now on the saved setting
+        self._show_error("")
+        return True
 
     # -- start / stop ------------------------------------------------------------------------
     def is_serving(self) -> bool:
@@ -342,6 +364,7 @@ class ServeSwitch(QWidget):
         self.rate_label.setVisible(serving)
         for action in (self.copy_address_action, self.docs_action):
             action.setEnabled(serving)
+        self.port_action.setEnabled(state == "off")
         self._show_status()
         if changed:
             self.state_changed.emit(state)
