@@ -7,6 +7,7 @@ batcher (shop_runtime.py) without holding up the event loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import threading
 import time
@@ -126,8 +127,13 @@ class Service:
         self.requests: deque[float] = deque(maxlen=100_000)
         self.total_requests = 0
         self.last_error = ""
+        self._closed = False
 
     def close(self) -> None:
+        """Idempotent: called by the app's shutdown and again by serve() on the way out."""
+        if self._closed:
+            return
+        self._closed = True
         self.catalog.close()
         self.writer.close()
         self._log.close()
@@ -211,7 +217,14 @@ class BodyLimit:
 
 
 def create_app(service: Service) -> FastAPI:
-    app = FastAPI(title="StandardQ matching API", version=__version__,
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        # Here, not after server.run(): on SIGTERM uvicorn re-raises the signal once it has shut
+        # down, and the default handler would end the process before queued log rows are written.
+        service.close()
+
+    app = FastAPI(title="StandardQ matching API", version=__version__, lifespan=lifespan,
                   description="Match consumer questions to a shop's standard questions. "
                               "Every endpoint but /health needs `Authorization: Bearer <token>` "
                               "(`standardq serve --show-token`).")

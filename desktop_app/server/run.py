@@ -41,9 +41,10 @@ def _prune_loop(path: Path, days: int, stop: threading.Event) -> None:
 
 
 def serve(home: Path, *, host: str | None = None, port: int | None = None, allow_remote: bool = False,
-          log_db: Path | None = None, bundle: Path | None = None, stop=None, on_ready=None, on_status=None, status_every_s: float = 2.0,
-          encoder_factory=None) -> None:
-    """Serve until Ctrl+C / SIGTERM or `stop` (a threading or multiprocessing Event) is set.
+          log_db: Path | None = None, bundle: Path | None = None, stop=None, on_ready=None, on_status=None,
+          status_every_s: float = 2.0, encoder_factory=None) -> None:
+    """Serve until Ctrl+C / SIGTERM or `stop` is set (anything with is_set(): an Event, a shared flag).
+    The query log is flushed in the server's own shutdown, before uvicorn re-raises the signal.
 
     `bundle`: serve that read-only model folder (model_bundle.py) instead of the data directory's
     shops. `on_ready(host, port)` once listening (port 0 picks a free one); `on_status(dict)` every
@@ -65,9 +66,9 @@ def serve(home: Path, *, host: str | None = None, port: int | None = None, allow
     done = threading.Event()
     threading.Thread(target=_prune_loop, args=(log_db, settings.retention_days, done), daemon=True).start()
     if stop is not None:
-        def watch():
-            while not stop.wait(0.2):
-                if done.is_set():
+        def watch():  # polls: a multiprocessing Event's set() hangs on a waiter that died waiting
+            while not stop.is_set():
+                if done.wait(0.2):
                     return
             server.should_exit = True
         threading.Thread(target=watch, daemon=True).start()

@@ -42,3 +42,41 @@ def test_log_and_stats_after_serving(server):
     assert "3 queries" in text.stdout and "never hit" in text.stdout
     missing = run(server.home, "log", "--shop", "tiny", "--log-db", str(server.home / "none.sqlite"))
     assert missing.returncode == 1 and "no query log" in missing.stderr
+
+
+def test_sigterm_writes_every_queued_row(served_home):
+    """`standardq serve` stopped by SIGTERM (systemd, docker stop) loses no log row."""
+    import os
+    import signal
+    import socket
+    import time
+
+    from desktop_app.core.querylog import QueryLog
+    from desktop_app.server.token import api_token
+
+    from .conftest import Client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(EXE), "--home", str(served_home), "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    client = Client(f"http://127.0.0.1:{port}", api_token())
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if client.get("/health", token=None)[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.time() < deadline and proc.poll() is None, proc.stdout.read() if proc.poll() else "timeout"
+            time.sleep(0.2)
+        for i in range(30):
+            assert client.post("/v1/shops/tiny/query", {"text": f"发票怎么开{i}"})[0] == 200
+        os.kill(proc.pid, signal.SIGTERM)  # at once: rows are still queued in the writer
+        proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert QueryLog(served_home / "querylog.sqlite").count() == 30
