@@ -150,6 +150,7 @@ class Shell(QObject):
         if current is not None:
             window.questions.select(current.id)
         window.tabs.setCurrentIndex(tab)
+        window.serve_switch.adopt(old.serve_switch)  # the server goes on serving across the rebuild
         old.shutdown()
         old.close()
         old.deleteLater()
