@@ -8,8 +8,13 @@ would start a second copy of the application instead of running its job.
 listing all that the bundle misses (packaging/smoke_test.sh runs it first).
 """
 
-import multiprocessing
-import sys
+import os
+
+# Before anything can import PySide6 (desktop_app/gui/__init__.py says why it must be eager).
+os.environ.setdefault("PYSIDE6_OPTION_LAZY", "0")
+
+import multiprocessing  # noqa: E402
+import sys  # noqa: E402
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()

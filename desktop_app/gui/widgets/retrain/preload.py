@@ -16,6 +16,23 @@ def preloaded() -> bool:
     return _preloaded.is_set()
 
 
+def resolve_qt_classes() -> int:
+    """Create every class of the Qt modules pyqtgraph imports, now, on this thread; returns how many
+    names were touched (under 1 ms when PySide6 created them at import, ~100 ms when lazily)."""
+    import importlib
+
+    touched = 0
+    for name in ("QtCore", "QtGui", "QtWidgets", "QtOpenGL", "QtOpenGLWidgets", "QtSvg", "QtTest"):
+        try:
+            module = importlib.import_module(f"PySide6.{name}")
+        except ImportError:  # pyqtgraph will say what is missing; the plot is optional
+            continue
+        for attr in dir(module):
+            getattr(module, attr, None)
+            touched += 1
+    return touched
+
+
 def preload_plot_and_retrain() -> None:
     """Import pyqtgraph and the retrain's own modules in a background thread (about 0.5 s of
     imports, kept off the GUI thread; Python switches threads every few ms, so the window stays
@@ -25,12 +42,12 @@ def preload_plot_and_retrain() -> None:
     if _preload_started:
         return
     _preload_started = True
-    # The Qt modules pyqtgraph loads are imported here, on the GUI thread (6 ms), so the thread
-    # imports Python code only (PySide6 classes created in a thread crashed the frozen app).
-    try:
-        from PySide6 import QtOpenGL, QtOpenGLWidgets, QtSvg, QtTest  # noqa: F401
-    except ImportError:  # pyqtgraph will say what is missing; the plot is optional
-        pass
+    # The Qt modules pyqtgraph uses are imported, and every class in them created, here on the GUI
+    # thread, so that the thread runs Python code only: PySide6 creating a class in a thread while
+    # the GUI thread paints crashes (SIGSEGV in pythonToCppConversion). PYSIDE6_OPTION_LAZY=0
+    # should make the loop below free; the frozen app still crashed that way under CPU load
+    # (2 of 40 launches), with the thread inside Module::get -> createPythonEnum.
+    resolve_qt_classes()
 
     def run():
         try:
