@@ -90,16 +90,23 @@ def cmd_export_model(args) -> int:
     return 0
 
 
-def cmd_log(args) -> int:
+def _shop_and_log(args):
+    """The shop named by --shop, and the existing query log (an error when none was written yet)."""
     from ..core.querylog import QueryLog
-    from ..core.querystats import parse_since
 
     store = open_store(args)
     shop = get_shop(store, args.shop)
     path = _log_path(args)
     if not path.exists():
         raise CliError(f"no query log yet at {path}: it is written by `standardq serve`")
-    rows = QueryLog(path).rows(shop.id, since=parse_since(args.since), limit=args.limit)
+    return store, shop, QueryLog(path)
+
+
+def cmd_log(args) -> int:
+    from ..core.querystats import parse_since
+
+    store, shop, log = _shop_and_log(args)
+    rows = log.rows(shop.id, since=parse_since(args.since), limit=args.limit)
     lookup = store.standard_lookup(shop.id)
     if args.json:
         out = []
@@ -128,15 +135,10 @@ def cmd_log_merge(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from ..core.querylog import QueryLog
     from ..core.querystats import parse_since, shop_stats
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
-    path = _log_path(args)
-    if not path.exists():
-        raise CliError(f"no query log yet at {path}: it is written by `standardq serve`")
-    stats = shop_stats(QueryLog(path), shop.id, store.standard_lookup(shop.id), since=parse_since(args.since))
+    store, shop, log = _shop_and_log(args)
+    stats = shop_stats(log, shop.id, store.standard_lookup(shop.id), since=parse_since(args.since))
     if args.json:
         print_json(stats, indent=1)
         return 0

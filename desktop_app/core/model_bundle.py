@@ -13,7 +13,6 @@ one copy behind a load balancer.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from .. import __version__
+from .base_weights import sha256
 from .index import VectorIndex
 from .matcher import Matcher, effective_thresholds, sync_index
 from .runtime import META_NAME, OnnxEncoder
@@ -36,14 +36,6 @@ QUESTIONS = "questions.json"
 
 class BundleError(StoreError):
     pass
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def export_bundle(store: Store, shop_id: int, out_dir: Path) -> Path:
@@ -86,7 +78,7 @@ def export_bundle(store: Store, shop_id: int, out_dir: Path) -> Path:
         "model_version": version.id, "variant": variant, "base_model": version.base_model,
         "thresholds": {k: v for k, v in effective_thresholds(store, shop_id, version).items()
                        if k in ("answer", "suggest", "margin")},
-        "files": {p.name: _sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()},
+        "files": {p.name: sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()},
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     if out_dir.exists():
@@ -106,7 +98,7 @@ def read_manifest(folder: Path, verify: bool = True) -> dict:
     if verify:
         for name, digest in manifest["files"].items():
             path = folder / name
-            if not path.is_file() or _sha256(path) != digest:
+            if not path.is_file() or sha256(path) != digest:
                 raise BundleError(f"{path} is missing or was changed since the export")
     return manifest
 
