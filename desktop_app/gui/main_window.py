@@ -6,20 +6,18 @@ The status bar says how far the active model lags behind the shop's edits.
 
 from __future__ import annotations
 
-import hashlib
-
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSizePolicy,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSizePolicy,
                                QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import __version__
 from ..core.services.versions import edits_since_training
 from ..core.store import Store, StoreError
-from . import i18n
+from . import i18n, window_settings
 from .icons import icon
 from .messages import confirm, show_error
-from .style import PRIMARY
+from .style import PRIMARY, card
 from .widgets.augment_dialog import AugmentDialog
 from .widgets.import_dialog import ImportDialog, export_shop
 from .widgets.query_panel import QueryPanel
@@ -33,17 +31,6 @@ from .widgets.similar_table import SimilarTable
 
 
 PRELOAD_DELAY_MS = 1000
-
-
-def card(*widgets: QWidget) -> QFrame:
-    """A white rounded panel holding widgets stacked vertically."""
-    frame = QFrame(objectName="card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(16, 14, 16, 14)
-    layout.setSpacing(10)
-    for w in widgets:
-        layout.addWidget(w)
-    return frame
 
 
 class MainWindow(QMainWindow):
@@ -101,8 +88,8 @@ class MainWindow(QMainWindow):
         self._wire()
 
         if remember:
-            self._restore_settings()
-        self.shop_bar.reload(select_id=self._last_shop() if remember else None)
+            window_settings.restore_layout(self, self.splitter)
+        self.shop_bar.reload(select_id=window_settings.last_shop(self.store.home) if remember else None)
         self.questions.view.setFocus()  # not the search box: its placeholder names the shortcut
 
     # -- construction ------------------------------------------------------------------------------
@@ -270,7 +257,7 @@ class MainWindow(QMainWindow):
         if self.stats_view is not None and shop_id is not None:
             self.stats_view.set_shop(shop_id, self.shop_bar.combo.currentText())
         if self.remember and shop_id is not None:
-            QSettings().setValue(self._last_shop_key(), shop_id)
+            window_settings.remember_shop(self.store.home, shop_id)
 
     def open_demo_shop(self) -> None:
         from ..core.demo import ensure_demo_shop
@@ -459,28 +446,8 @@ class MainWindow(QMainWindow):
         return super().eventFilter(obj, event)
 
     # -- settings and closing ------------------------------------------------------------------------------------
-    def _last_shop_key(self) -> str:
-        # Per data directory: --home picks another database whose shop ids mean other shops.
-        return "last_shop/" + hashlib.sha1(str(self.store.home).encode()).hexdigest()[:12]
-
-    def _last_shop(self) -> int | None:
-        value = QSettings().value(self._last_shop_key())
-        try:
-            return int(value) if value is not None else None
-        except (TypeError, ValueError):
-            return None
-
-    def _restore_settings(self) -> None:
-        settings = QSettings()
-        if (geometry := settings.value("main/geometry")) is not None:
-            self.restoreGeometry(geometry)
-        if (splitter := settings.value("main/splitter")) is not None:
-            self.splitter.restoreState(splitter)
-
     def save_settings(self) -> None:
-        settings = QSettings()
-        settings.setValue("main/geometry", self.saveGeometry())
-        settings.setValue("main/splitter", self.splitter.saveState())
+        window_settings.save_layout(self, self.splitter)
 
     def shutdown(self) -> None:
         """Stop the background jobs (a cancelled retrain leaves the active model untouched)."""

@@ -151,3 +151,16 @@ def set_state(widget, state: str) -> None:
     widget.setProperty("state", state)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+def card(*widgets):
+    """A white rounded panel (QFrame#card in the style sheet) holding widgets stacked vertically."""
+    from PySide6.QtWidgets import QFrame, QVBoxLayout
+
+    frame = QFrame(objectName="card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(16, 14, 16, 14)
+    layout.setSpacing(10)
+    for w in widgets:
+        layout.addWidget(w)
+    return frame

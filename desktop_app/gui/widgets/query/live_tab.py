@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPus
 
 from ....core.matcher import NoModelError
 from ....core.store import Store, StoreError
+from ...job_runner import JobRunner
 from ...matcher_host import MatcherHost
 from ...messages import show_error
 from ...style import set_state
+from ...workers import FunctionWorker
 from ..score_bar import ScoreBarDelegate
 from .labels import decision_detail, decision_name
 from .tables import MatchTableModel, setup_table
@@ -48,6 +50,9 @@ class LiveTab(QWidget):
         self._retry.setSingleShot(True)
         self._retry.setInterval(LOCK_RETRY_MS)
         self._retry.timeout.connect(self._on_debounce)
+        self.queries = JobRunner(self)  # one live query at a time; a newer one drops an older answer
+        self.queries.finished.connect(self._on_answer)
+        self.queries.failed.connect(self._on_query_failed)
         self._build()
 
     def _build(self) -> None:
@@ -149,7 +154,7 @@ class LiveTab(QWidget):
             self.edit.setText(text)
             self.edit.blockSignals(False)
         self._debounce.stop()
-        self._on_debounce()
+        self._on_debounce(wait=True)
 
     def show_ready(self) -> None:
         """A Matcher is open: query what is typed, or invite typing."""
@@ -170,29 +175,50 @@ class LiveTab(QWidget):
             return
         self._debounce.start()
 
-    def _on_debounce(self) -> None:
+    def _on_debounce(self, wait: bool = False) -> None:
         text = self.edit.text().strip()
         if not text:
             self.clear_results()
             return
         if self.matchers.matcher is None:
             return  # queried as soon as the model is loaded
-        t0 = time.perf_counter()
-        try:
-            result = self.matchers.try_query(text, TOP_K)
-        except (NoModelError, StoreError) as exc:
-            self.matchers.drop(str(exc))
+        matchers, t0 = self.matchers, time.perf_counter()
+
+        def ask(_reporter=None):
+            try:
+                return "ok", matchers.try_query(text, TOP_K), t0
+            except (NoModelError, StoreError) as exc:
+                return "gone", str(exc), t0
+
+        if wait:  # Enter, or a caller that reads the result right after
+            self.queries.drop()
+            try:
+                outcome = ask()
+            except Exception as exc:  # noqa: BLE001 - shown, logged, and the panel keeps working
+                log.exception("query failed")
+                self._on_query_failed(str(exc))
+                return
+            self._on_answer(outcome)
             return
-        except Exception as exc:  # noqa: BLE001 - shown, logged, and the panel keeps working
-            log.exception("query failed")
-            self._show_decision("no_match", self.tr("The query failed: {error}").format(error=exc))
+        # As you type, in a thread: the encoder child answers in a few ms, but up to 80 ms while a
+        # retrain quantizes beside it, and the GUI thread waiting for it was the retrain's longest stall.
+        self.queries.start(FunctionWorker(ask))
+
+    def _on_answer(self, outcome) -> None:
+        kind, result, t0 = outcome
+        if kind == "gone":
+            self.matchers.drop(result)
             return
-        if result is None:
+        if result is None:  # a batch holds the Matcher
             self._retry.start()
             return
         self._show_result(result)
         self.last_timing_ms = (time.perf_counter() - t0) * 1000
         self.query_done.emit(result)
+
+    def _on_query_failed(self, message: str) -> None:
+        log.error("query failed: %s", message)
+        self._show_decision("no_match", self.tr("The query failed: {error}").format(error=message))
 
     def _show_result(self, result) -> None:
         self.last_result = result

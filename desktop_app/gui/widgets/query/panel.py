@@ -127,7 +127,7 @@ class QueryPanel(QWidget):
         return self.matchers.is_loading() or self.batch.busy()
 
     def cancel_and_wait(self, timeout_ms: int = 30000) -> bool:
-        return cancel_and_wait([self.matchers.jobs, self.batch.jobs], timeout_ms)
+        return cancel_and_wait([self.matchers.jobs, self.batch.jobs, self.live.queries], timeout_ms)
 
     def refresh_thresholds(self) -> None:
         """The bars and the legend follow the thresholds queries use (calibrated, or set by hand)."""
