@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from .common import CliError, TqdmReporter, find_standard, get_shop, open_matcher, open_store
+from .common import CliError, TqdmReporter, find_standard, open_matcher, open_shop
 
 # The presets of core.augment.llm.PRESETS, named here so building the parser imports nothing heavy.
 PROVIDERS = ("deepseek", "moonshot", "ollama", "openai", "qwen", "vllm", "zhipu")
@@ -70,8 +70,7 @@ def add_augment_commands(sub) -> None:
 def cmd_augment(args) -> int:
     from ..core.augment.guard import Guard
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     ids = None
     if args.questions:
         ids = [find_standard(store, shop, q).id for q in args.questions]
@@ -181,8 +180,7 @@ def cmd_augment_key(args) -> int:
 def cmd_augment_dict(args) -> int:
     from ..core.shop_settings import load_settings, parse_synonym_group, update_settings
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     s = load_settings(store, shop.id).augment
     if args.add_entity or args.remove_entity or args.add_synonyms or args.remove_synonyms:
         s.entities = [e for e in s.entities if e not in set(args.remove_entity)] + args.add_entity
@@ -202,8 +200,7 @@ def cmd_augment_dict(args) -> int:
 def cmd_review(args) -> int:
     from ..core.augment import review
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     sq = find_standard(store, shop, args.question) if args.question else None
     if args.accept_all or args.reject_all:
         status = "accepted" if args.accept_all else "rejected"

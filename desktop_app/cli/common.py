@@ -60,6 +60,12 @@ def get_shop(store, name):
     return store.shop(name)
 
 
+def open_shop(args):
+    """The store and the shop named by --shop (what most commands start with)."""
+    store = open_store(args)
+    return store, get_shop(store, args.shop)
+
+
 def find_standard(store, shop, text):
     from ..core.store import NotFoundError
 

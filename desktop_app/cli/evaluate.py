@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import CliError, TqdmReporter, find_standard, fmt, get_shop, open_store, print_json
+from .common import CliError, TqdmReporter, find_standard, fmt, open_shop, print_json
 
 
 def add_eval_commands(sub) -> None:
@@ -44,8 +44,7 @@ def add_eval_commands(sub) -> None:
 def cmd_eval(args) -> int:
     from ..core.services.quality import evaluate_version, labelled_questions
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     extra = labelled_questions(store, shop.id, args.test) if args.test else None
     reporter = TqdmReporter()
     try:
@@ -91,8 +90,7 @@ def print_report(r: dict) -> None:
 
 # ----------------------------------------------------------------------------- test set
 def cmd_testset(args) -> int:
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     if args.import_file:
         from ..core.io_formats import read_batch_file
 
@@ -125,8 +123,7 @@ def cmd_thresholds(args) -> int:
     from ..core.matcher import effective_thresholds
     from ..core.shop_settings import set_thresholds
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     if args.reset:
         set_thresholds(store, shop.id, answer=None, suggest=None, margin=None)
     elif any(v is not None for v in (args.answer, args.suggest, args.margin)):
@@ -146,8 +143,7 @@ def cmd_doctor(args) -> int:
     from ..core.doctor import summary
     from ..core.services.quality import run_doctor
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     findings, with_model = run_doctor(store, shop.id)
     if not with_model:
         print("no model yet: only the text checks ran", file=sys.stderr)

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from ..core.losses import LOSSES
-from .common import CliError, TqdmReporter, fmt, get_shop, open_matcher, open_store, print_json
+from .common import CliError, TqdmReporter, fmt, open_matcher, open_shop, open_store, print_json
 
 
 def add_model_commands(sub) -> None:
@@ -74,8 +74,7 @@ def run_retrain(store, shop, config, quiet=False):
 
 
 def cmd_train(args) -> int:
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     result = run_retrain(store, shop, train_config(args, store, shop))
     m = result.version.metrics
     print(f"model v{result.version.id} active: validation top-1 {fmt(result.val_top1_before)} untuned -> "
@@ -84,8 +83,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_query(args) -> int:
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     matcher = open_matcher(store, shop, quiet=args.json)
     result = matcher.query(args.text, k=args.k)
     if args.json:
@@ -102,8 +100,7 @@ def cmd_query(args) -> int:
 def cmd_predict(args) -> int:
     from ..core.io_formats import read_text_lines
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     lines = read_text_lines(Path(args.input))
     matcher = open_matcher(store, shop)
     t0 = time.perf_counter()
@@ -123,8 +120,7 @@ def cmd_predict(args) -> int:
 def cmd_versions(args) -> int:
     from ..core.services.versions import version_top1
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     for v in store.versions(shop.id):
         top1, _ = version_top1(v)
         print(f"v{v.id}\t{'*' if v.active else ' '}\t{v.status}\t{v.loss}\t{v.created_at}\t"
@@ -135,8 +131,7 @@ def cmd_versions(args) -> int:
 def cmd_activate(args) -> int:
     from ..core.pipeline import activate
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     version = store.version(args.version)
     if version.shop_id != shop.id:
         raise CliError(f"model version {args.version} does not belong to shop '{shop.name}'")

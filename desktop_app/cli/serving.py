@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from ..paths import data_dir
-from .common import CliError, get_shop, open_store, print_json
+from .common import CliError, open_shop, print_json
 
 
 def add_serving_commands(sub) -> None:
@@ -80,8 +80,7 @@ def cmd_serve(args) -> int:
 def cmd_export_model(args) -> int:
     from ..core.model_bundle import export_bundle, read_manifest
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     out = export_bundle(store, shop.id, Path(args.out))
     manifest = read_manifest(out, verify=False)
     size = sum(p.stat().st_size for p in out.iterdir()) / 1e6
@@ -94,8 +93,7 @@ def _shop_and_log(args):
     """The shop named by --shop, and the existing query log (an error when none was written yet)."""
     from ..core.querylog import QueryLog
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     path = _log_path(args)
     if not path.exists():
         raise CliError(f"no query log yet at {path}: it is written by `standardq serve`")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .common import CliError, find_standard, get_shop, open_store, print_json
+from .common import CliError, find_standard, get_shop, open_shop, open_store, print_json
 
 
 def add_shop_commands(sub) -> None:
@@ -101,8 +101,7 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from ..core.io_formats import write_rows
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     rows = store.export_rows(shop.id)
     write_rows(Path(args.file), rows)
     print(f"exported {len(rows)} rows of '{shop.name}' to {args.file}")
@@ -110,8 +109,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_list(args) -> int:
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     items = store.standards(shop.id, search=args.search or "")
     if args.json:
         out = []
@@ -134,8 +132,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_add(args) -> int:
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     if args.similar is not None:
         if not args.to:
             raise CliError("--similar needs --to STANDARD_QUESTION")
@@ -152,8 +149,7 @@ def cmd_remove(args) -> int:
     from ..core.normalize import normalize_text
     from ..core.store import NotFoundError
 
-    store = open_store(args)
-    shop = get_shop(store, args.shop)
+    store, shop = open_shop(args)
     if args.similar is not None:
         norm = normalize_text(args.similar)
         match = [s for s in store.similars(shop_id=shop.id) if normalize_text(s.text) == norm]

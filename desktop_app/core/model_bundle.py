@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from .. import __version__
 from .base_weights import sha256
 from .index import VectorIndex
-from .matcher import Matcher, effective_thresholds, sync_index
+from .matcher import Matcher, effective_thresholds
 from .runtime import META_NAME, OnnxEncoder
 from .store import Store, StoreError
 from .twins import Twins
@@ -59,16 +59,14 @@ def export_bundle(store: Store, shop_id: int, out_dir: Path) -> Path:
         shutil.copy2(src / name, tmp / name)
     (tmp / META_NAME).write_text(json.dumps({**meta, "files": kept}, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    encoder = OnnxEncoder(tmp, variant=variant)
-    index = VectorIndex(encoder.dim)
-    entries = store.index_entries(shop_id)
-    owner = sync_index(store, shop_id, index, encoder, entries)
+    # The version's own index, brought up to the store's revision: only what changed is embedded.
+    index = Matcher(store, shop_id, version, encoder=OnnxEncoder(tmp, variant=variant)).index
     index.save(tmp / INDEX)
     lookup = store.standard_lookup(shop_id)
     questions = {
         "standard": [{"id": i, "text": q["text"], "category": q["category"], "answer": q["answer"]}
                      for i, q in lookup.items() if q.get("enabled", 1)],
-        "entries": [[e.label, owner[e.label], e.norm] for e in entries],
+        "entries": [[e.label, e.standard_id, e.norm] for e in store.index_entries(shop_id) if e.label in index.texts],
     }
     (tmp / QUESTIONS).write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
     shop = store.shop(shop_id)

@@ -216,9 +216,6 @@ class QueryLog:
         where, params = self._where(shop_id, since)
         return self.db.execute(f"SELECT count(*) FROM queries {where}", params).fetchone()[0]
 
-    def has(self, query_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM queries WHERE id = ?", (query_id,)).fetchone() is not None
-
     def execute(self, sql: str, params=()) -> list[tuple]:
         """Read-only SQL for the statistics module (querystats.py), the log's only other reader."""
         return self.db.execute(sql, params).fetchall()

@@ -34,10 +34,6 @@ class ServeSettings:
                 or not 1 <= self.retention_days <= 3650:
             raise ValueError(f"retention_days must be from 1 to 3650, got {self.retention_days!r}")
 
-    @property
-    def remote(self) -> bool:
-        return self.host not in LOOPBACK
-
     def to_dict(self) -> dict:
         default = ServeSettings()
         return {k: v for k, v in asdict(self).items() if getattr(default, k) != v}

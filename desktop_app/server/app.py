@@ -123,7 +123,6 @@ class Service:
         self.writer = QueryLogWriter(log_db)
         self._log = QueryLog(log_db)  # feedback updates, from request threads
         self._log_lock = threading.Lock()
-        self.started = time.time()
         self.requests: deque[float] = deque(maxlen=100_000)
         self.total_requests = 0
         self.last_error = ""

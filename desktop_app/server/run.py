@@ -24,15 +24,24 @@ class RemoteRefused(ValueError):
 
 
 def check_host(host: str, allow_remote: bool) -> None:
-    if host not in serve_settings.LOOPBACK and not allow_remote:
+    """Refuse an address other computers reach unless allowed; warn when it is."""
+    if host in serve_settings.LOOPBACK:
+        return
+    if not allow_remote:
         raise RemoteRefused(f"binding to {host} makes the API reachable from other computers: "
                             "pass --allow-remote if that is what you want")
+    log.warning("the API listens on %s: other computers can reach it (the token still applies)", host)
+    print(f"warning: listening on {host}: other computers can reach this API (the token still applies)")
 
 
 def _prune_loop(path: Path, days: int, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
-            removed = QueryLog(path).prune(days)
+            querylog = QueryLog(path)
+            try:
+                removed = querylog.prune(days)
+            finally:
+                querylog.close()
             if removed:
                 log.info("query log: %d rows older than %d days removed", removed, days)
         except Exception as exc:  # noqa: BLE001 - retried at the next round
@@ -53,9 +62,6 @@ def serve(home: Path, *, host: str | None = None, port: int | None = None, allow
     host = host or settings.host
     port = settings.port if port is None else port
     check_host(host, allow_remote)
-    if host not in serve_settings.LOOPBACK:
-        log.warning("the API listens on %s: other computers can reach it (the token still applies)", host)
-        print(f"warning: listening on {host}: other computers can reach this API (the token still applies)")
     log_db = Path(log_db) if log_db else Path(home) / FILE_NAME
     catalog = BundleCatalog(bundle, encoder_factory) if bundle else StoreCatalog(home, encoder_factory)
     service = Service(catalog, api_token(), log_db=log_db, mask_log=settings.mask_log)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
 import time
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from ..core.matcher import Matcher, NoModelError, QueryResult
 from ..core.normalize import normalize_text
 from ..core.store import Store
+
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 32
 CACHE_SIZE = 20_000
@@ -50,7 +53,6 @@ class StoreSource:
         self.matcher: Matcher | None = None
         self._next: Matcher | None = None
         self._loading: threading.Thread | None = None
-        self.load_error = ""
 
     def state(self) -> tuple:
         """What an answer depends on besides the text: revision, active version, settings."""
@@ -79,9 +81,8 @@ class StoreSource:
         """Open a newly activated version beside the serving one (the old one answers meanwhile)."""
         try:
             self._next = Matcher(self.store, self.shop_id, version, encoder_factory=self.encoder_factory)
-            self.load_error = ""
-        except Exception as exc:  # noqa: BLE001 - the old matcher goes on serving
-            self.load_error = f"model version {version.id} could not be opened: {exc}"
+        except Exception as exc:  # noqa: BLE001 - the old matcher goes on serving; tried again next batch
+            log.warning("shop %s: model version %s could not be opened: %s", self.shop_id, version.id, exc)
         finally:
             self._loading = None
 
@@ -106,8 +107,6 @@ class ShopRuntime:
         self._queue: queue.Queue[_Item | None] = queue.Queue()
         self._cache: OrderedDict[tuple, QueryResult] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self.batches = 0
-        self.batched_texts = 0
         self._worker = threading.Thread(target=self._run, name=f"{name}-batcher", daemon=True)
         self._worker.start()
 
@@ -131,10 +130,6 @@ class ShopRuntime:
                 self._queue.put(_Item(text, top_k, future, key))
             futures.append(future)
         return futures
-
-    def ask(self, texts: list[str], top_k: int) -> list[tuple[QueryResult, bool]]:
-        """`submit`, waited for (for callers without an event loop)."""
-        return [f.result(RESULT_TIMEOUT_S) for f in self.submit(texts, top_k)]
 
     def _remember(self, key: tuple, result: QueryResult) -> None:
         with self._cache_lock:
@@ -173,8 +168,6 @@ class ShopRuntime:
                     result.latency_ms = per_item
                     self._remember(i.key, result)
                     i.future.set_result((result, False))
-                self.batches += 1
-                self.batched_texts += len(batch)
             except Exception as exc:  # noqa: BLE001 - every waiting request gets the error
                 for i in batch:
                     if not i.future.done():

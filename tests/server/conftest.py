@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.error
@@ -48,8 +49,9 @@ def served_home(store, tiny_shop):
     return store.home
 
 
-@pytest.fixture
-def server(served_home):
+@contextlib.contextmanager
+def running_server(home, **kwargs):
+    """`serve(home, **kwargs)` on a free port in a thread; yields a Client, stops it on the way out."""
     from desktop_app.server.run import serve
     from desktop_app.server.token import api_token
 
@@ -59,13 +61,20 @@ def server(served_home):
         box["port"] = port
         ready.set()
 
-    thread = threading.Thread(target=serve, args=(served_home,), kwargs=dict(port=0, stop=stop, on_ready=on_ready),
+    thread = threading.Thread(target=serve, args=(home,), kwargs=dict(port=0, stop=stop, on_ready=on_ready, **kwargs),
                               daemon=True)
     thread.start()
     assert ready.wait(60), "the server did not start"
-    client = Client(f"http://127.0.0.1:{box['port']}", api_token())
-    client.home = served_home
-    yield client
-    stop.set()
-    thread.join(30)
+    try:
+        yield Client(f"http://127.0.0.1:{box['port']}", api_token())
+    finally:
+        stop.set()
+        thread.join(30)
     assert not thread.is_alive()
+
+
+@pytest.fixture
+def server(served_home):
+    with running_server(served_home) as client:
+        client.home = served_home
+        yield client

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from desktop_app.core.matcher import Matcher
 from desktop_app.core.model_bundle import BundleError, BundleMatcher, export_bundle, read_manifest
 
-from .conftest import Client
+from .conftest import running_server
 
 
 def test_export_and_match_like_the_store(store, served_home, tmp_path):
@@ -33,18 +31,8 @@ def test_export_and_match_like_the_store(store, served_home, tmp_path):
 
 
 def test_serve_a_bundle(store, served_home, tmp_path):
-    from desktop_app.server.run import serve
-    from desktop_app.server.token import api_token
-
     out = export_bundle(store, store.shop("tiny").id, tmp_path / "bundle")
-    stop, ready, box = threading.Event(), threading.Event(), {}
-    thread = threading.Thread(target=serve, args=(tmp_path / "worker-home",), daemon=True, kwargs=dict(
-        port=0, bundle=out, log_db=tmp_path / "logs" / "worker.sqlite", stop=stop,
-        on_ready=lambda host, port: (box.update(port=port), ready.set())))
-    thread.start()
-    assert ready.wait(60)
-    client = Client(f"http://127.0.0.1:{box['port']}", api_token())
-    try:
+    with running_server(tmp_path / "worker-home", bundle=out, log_db=tmp_path / "logs" / "worker.sqlite") as client:
         status, body = client.post("/v1/shops/tiny/query", {"text": "发票怎么开"})
         assert status == 200 and body["matches"][0]["standard_question"] == "怎么开发票"
         assert client.get("/v1/shops")[1][0]["name"] == "tiny"
@@ -52,8 +40,5 @@ def test_serve_a_bundle(store, served_home, tmp_path):
         store.add_standard(store.shop("tiny").id, "滚刷多久换一次")  # the bundle does not follow the store
         assert client.post("/v1/shops/tiny/query", {"text": "滚刷多久换一次"})[1]["matches"][0]["standard_question"] \
             != "滚刷多久换一次"
-    finally:
-        stop.set()
-        thread.join(30)
     assert (tmp_path / "logs" / "worker.sqlite").exists()
     read_manifest(out)  # serving changed nothing in the folder
