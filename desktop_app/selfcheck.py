@@ -40,7 +40,6 @@ def _import_all_app_modules() -> None:
 
 def _transformers_models() -> None:
     from transformers import AutoModel, AutoTokenizer, BertConfig, BertModel, XLMRobertaTokenizerFast  # noqa: F401
-    from transformers.utils import import_utils
 
     # transformers imports `kernels` whenever it is installed; the bundle leaves it out (it fetches
     # GPU kernels from the Hub): present means it must load, absent means transformers must cope.
@@ -51,7 +50,6 @@ def _transformers_models() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model.save_pretrained(tmp)
         AutoModel.from_pretrained(tmp)
-    assert import_utils is not None
 
 
 def _onnxruntime_tools() -> None:

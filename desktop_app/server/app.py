@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import re
 import threading
 import time
@@ -180,7 +181,7 @@ class Service:
 
     def requests_per_minute(self) -> int:
         cutoff = time.time() - 60
-        return sum(1 for t in reversed(self.requests) if t >= cutoff) if self.requests else 0
+        return sum(1 for _ in itertools.takewhile(lambda t: t >= cutoff, reversed(self.requests)))
 
 
 def clean(text: str) -> str:
