@@ -30,6 +30,7 @@ from .shop_runtime import RESULT_TIMEOUT_S, FixedSource, ShopRuntime, StoreSourc
 from .token import same
 
 MAX_BODY_BYTES = 1_000_000
+DRAIN_BYTES = 16_000_000  # an over-limit body up to this size is read before the 413, not cut off
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 DIFY_ERRORS = {401: 1001, 403: 1002, 404: 2001}
 
@@ -210,6 +211,9 @@ class BodyLimit:
         if scope["type"] == "http":
             size = dict(scope["headers"]).get(b"content-length", b"")
             if size.isdigit() and int(size) > MAX_BODY_BYTES:
+                if int(size) <= DRAIN_BYTES:  # read and drop it: a client still sending would get a broken pipe
+                    while (await receive()).get("more_body"):
+                        pass
                 message = f"the request body is over {MAX_BODY_BYTES} bytes"
                 response = JSONResponse({"error": message, "status": 413}, status_code=413)
                 return await response(scope, receive, send)
