@@ -14,7 +14,9 @@ from ..core.demo import DEMO_SHOP, ensure_demo_shop  # noqa: F401 - for bench/ a
 from .augment import add_augment_commands
 from .common import CliError, TqdmReporter  # noqa: F401 - shared with bench/
 from .evaluate import add_eval_commands
+from .inbox import add_inbox_commands
 from .models import add_activate_command, add_model_commands
+from .negatives import add_negatives_commands
 from .serving import add_serving_commands
 from .shops import add_shop_commands
 
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_augment_commands(sub)
     add_eval_commands(sub)
     add_serving_commands(sub)
+    add_negatives_commands(sub)
     return p
 
 

@@ -72,9 +72,14 @@ def print_report(r: dict) -> None:
     t = r["thresholds"]
     o = r["models"][r["main"]]["on_report_half"]
     print()
-    print(f"thresholds: answer >= {t['answer']} with a lead of {t.get('margin', 0)}; suggest >= {t['suggest']}")
+    guard = t.get("guard")
+    guard = f", {guard} over the nearest off-topic message" if guard is not None and guard > -1 else ""
+    print(f"thresholds: answer >= {t['answer']} with a lead of {t.get('margin', 0)}{guard}; suggest >= {t['suggest']}")
     print(f"on the report half: precision {fmt(o['precision'])}, in-scope answered {fmt(o['coverage'])}, "
           f"'none' answered {fmt(o['none_answered'])}")
+    if o.get("precision_at_ratio") is not None:
+        print(f"with {o.get('offtopic_ratio', 10):g} off-topic messages per in-scope one (real chat traffic): "
+              f"precision {fmt(o['precision_at_ratio'])}")
     if t.get("note"):
         print(f"note: {t['note']}")
     open_set = r.get("open_set")

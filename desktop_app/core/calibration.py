@@ -2,14 +2,16 @@
 
 A query's top-1 score s1 and the margin s1 - s2 to the second standard question decide:
 
-- answer:   s1 >= answer and s1 - s2 >= margin (confident, and not a toss-up between two), and
-            the top two are not twins (twins.py: they share an entry text);
-- suggest:  s1 >= suggest (probably one of the top few: an agent confirms);
+- answer:   s1 >= answer and s1 - s2 >= margin (confident, and not a toss-up between two), the
+            top two are not twins (twins.py: they share an entry text), and s1 - n1 >= guard,
+            where n1 is the score of the nearest known off-topic message (offtopic.py);
+- suggest:  s1 >= suggest and s1 > n1 (probably one of the top few: an agent confirms);
 - no_match: otherwise.
 
-`calibrate` picks (answer, margin) on a grid to answer as many in-scope questions as possible
-while the answered ones stay right at least `target_precision` of the time, counting every
-answered "none" question (one that must match nothing) as wrong. "At least" is read with the
+`calibrate` picks (answer, margin, guard) on a grid to answer as many in-scope questions as
+possible while the answered ones stay right at least `target_precision` of the time, counting
+every answered "none" question (one that must match nothing) as wrong, weighted to stand for
+OFFTOPIC_RATIO off-topic messages per in-scope one (real traffic is mostly off-topic). "At least" is read with the
 sample size in mind: the lower one-sided 90% Wilson bound of the precision must reach the target,
 not the point estimate. A shop calibrates on a few dozen to a few hundred held-out questions, and
 the point estimate then picks the setting that was luckiest on them (on three intent sets it
@@ -41,6 +43,14 @@ SUGGEST_PRECISION = 0.8
 # 96.8 / 93.9 / 94.9% -> 97.8 / 94.2 / 96.1% with this floor, at 70.4 / 62.0 / 63.0 ->
 # 66.8 / 65.4 / 61.5% coverage.
 MARGINS = (0.03, 0.05, 0.08, 0.12)
+# How far the best standard question must lead the nearest known off-topic message (offtopic.py);
+# GUARD_OFF: the guard is not used (versions calibrated before it existed).
+GUARD_OFF = -9.0
+GUARDS = (GUARD_OFF, -0.02, 0.0, 0.02, 0.04, 0.06)
+NO_OFFTOPIC = -2.0  # n1 where no off-topic message is known (cosine is never below -1)
+# Off-topic messages per in-scope one that the precision is calibrated for: the calibration
+# set's "none" questions are weighted to stand for this many (issue 10 measures at ten to one).
+OFFTOPIC_RATIO = 10.0
 GRID = 200  # candidate answer thresholds: quantiles of the observed top-1 scores
 CONFIDENCE_Z = 1.2816  # one-sided 90%
 
@@ -57,49 +67,68 @@ class Scored:
     top3: np.ndarray
     none: np.ndarray  # True for a question that must match nothing
     twin: np.ndarray | None = None  # None: no twins
+    n1: np.ndarray | None = None  # score of the nearest known off-topic message; None: none known
 
     def __post_init__(self) -> None:
         if self.twin is None:
             self.twin = np.zeros(len(self.s1), dtype=bool)
+        if self.n1 is None:
+            self.n1 = np.full(len(self.s1), NO_OFFTOPIC)
 
     @classmethod
     def concat(cls, *parts: "Scored") -> "Scored":
         return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                     ("s1", "margin", "correct", "top3", "none", "twin")))
+                     ("s1", "margin", "correct", "top3", "none", "twin", "n1")))
 
     def __len__(self) -> int:
         return len(self.s1)
 
 
-def decide(s1: float | None, s2: float | None, thresholds: dict, twin: bool = False) -> str:
+def decide(s1: float | None, s2: float | None, thresholds: dict, twin: bool = False,
+           n1: float | None = None) -> str:
     """The decision for one query (s2 None: there is no second standard question; `twin`: the top
-    two are twin standard questions, so the lead between them means nothing)."""
+    two are twin standard questions, so the lead between them means nothing; n1: the score of the
+    nearest known off-topic message, None if none is known)."""
     if s1 is None:
         return "no_match"
     gap = s1 - s2 if s2 is not None else 1.0
-    if s1 >= thresholds.get("answer", 0.9) and gap >= thresholds.get("margin", 0.0) and not twin:
+    lead = s1 - n1 if n1 is not None else 9.0
+    if (s1 >= thresholds.get("answer", 0.9) and gap >= thresholds.get("margin", 0.0) and not twin
+            and lead >= thresholds.get("guard", GUARD_OFF)):
         return "answer"
-    if s1 >= thresholds.get("suggest", 0.8):
+    if s1 >= thresholds.get("suggest", 0.8) and lead > 0:
         return "suggest"
     return "no_match"
 
 
-def answered(scored: Scored, answer: float, margin: float) -> np.ndarray:
+def answered(scored: Scored, answer: float, margin: float, guard: float = GUARD_OFF) -> np.ndarray:
     """Which questions these thresholds answer outright (decide's "answer")."""
-    return (scored.s1 >= answer) & (scored.margin >= margin) & ~scored.twin
+    return (scored.s1 >= answer) & (scored.margin >= margin) & ~scored.twin & (scored.s1 - scored.n1 >= guard)
 
 
-def outcome(scored: Scored, answer: float, margin: float) -> dict:
-    """Precision of the answered questions, coverage of the in-scope ones, none questions answered."""
-    mask = answered(scored, answer, margin)
+def outcome(scored: Scored, answer: float, margin: float, guard: float = GUARD_OFF,
+            ratio: float | None = None) -> dict:
+    """Precision of the answered questions, coverage of the in-scope ones, none questions answered.
+
+    `ratio`: also the precision ("precision_at_ratio") and the effective counts ("answered_w",
+    for the confidence bound) as if `ratio` none questions came per in-scope one."""
+    mask = answered(scored, answer, margin, guard)
     in_scope = ~scored.none
+    n_in, n_none = int(in_scope.sum()), int(scored.none.sum())
     n_answered = int(mask.sum())
     right = int((mask & scored.correct & in_scope).sum())
-    return {"precision": right / n_answered if n_answered else float("nan"),
-            "coverage": float((mask & in_scope).sum() / max(in_scope.sum(), 1)),
-            "correct_coverage": right / max(int(in_scope.sum()), 1),
-            "none_answered": float((mask & scored.none).sum() / max(scored.none.sum(), 1)),
-            "answered": n_answered, "right": right}
+    none_answered = int((mask & scored.none).sum())
+    out = {"precision": right / n_answered if n_answered else float("nan"),
+           "coverage": float((mask & in_scope).sum() / max(n_in, 1)),
+           "correct_coverage": right / max(n_in, 1),
+           "none_answered": float(none_answered / max(n_none, 1)),
+           "answered": n_answered, "right": right}
+    if ratio is not None:
+        weight = ratio * n_in / n_none if n_none else 0.0
+        answered_w = int((mask & in_scope).sum()) + none_answered * weight
+        out["answered_w"] = answered_w
+        out["precision_at_ratio"] = right / answered_w if answered_w else float("nan")
+    return out
 
 
 def precision_lower_bound(right: int, answered: int, z: float = CONFIDENCE_Z) -> float:
@@ -113,34 +142,40 @@ def precision_lower_bound(right: int, answered: int, z: float = CONFIDENCE_Z) ->
 
 
 def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
-              min_coverage: float = MIN_COVERAGE) -> dict:
-    """Thresholds for a model from its scored held-out questions (see the module docstring)."""
+              min_coverage: float = MIN_COVERAGE, ratio: float | None = OFFTOPIC_RATIO) -> dict:
+    """Thresholds for a model from its scored held-out questions (see the module docstring).
+    `ratio` None: the none questions count as they come, unweighted."""
     n_in, n_none = int((~scored.none).sum()), int(scored.none.sum())
     if n_in < 5 or not scored.correct.any():
         return {"answer": 0.9, "suggest": 0.8, "margin": 0.0, "method": "fixed fallback (too few held-out questions)",
                 "n_in_scope": n_in, "n_none": n_none}
     candidates = np.unique(np.quantile(scored.s1, np.linspace(0, 1, GRID)))
-    best = None  # (meets target, coverage, precision, answer, margin)
+    guards = GUARDS if (scored.n1 > NO_OFFTOPIC).any() else (GUARD_OFF,)
+    best = None  # (key, answer, margin, guard, outcome): meets the target with the most coverage
     fallback = None  # best precision among settings that keep the coverage floor
     floor = None  # the least coverage that keeps the floor: the most cautious setting allowed
     for margin in MARGINS:
-        for t in candidates:
-            o = outcome(scored, float(t), margin)
-            if o["answered"] == 0:
-                continue
-            if _bound(o) >= target_precision and o["coverage"] >= min_coverage:
-                key = (o["coverage"], o["precision"], -margin)
-                if best is None or key > best[0]:
-                    best = (key, float(t), margin, o)
-            if o["coverage"] >= min_coverage:
-                key = (o["precision"], o["coverage"], -margin)
-                if fallback is None or key > fallback[0]:
-                    fallback = (key, float(t), margin, o)
-                key = (-o["coverage"], o["precision"], -margin)
-                if floor is None or key > floor[0]:
-                    floor = (key, float(t), margin, o)
+        for guard in guards:
+            for t in candidates:
+                o = outcome(scored, float(t), margin, guard, ratio)
+                if o["answered"] == 0:
+                    continue
+                p = _precision(o)
+                # Ties go to the laxer guard and the smaller margin: fewer in-scope questions
+                # turned away for reasons the held-out set may not show.
+                if _bound(o) >= target_precision and o["coverage"] >= min_coverage:
+                    key = (o["coverage"], p, -margin, -guard)
+                    if best is None or key > best[0]:
+                        best = (key, float(t), margin, guard, o)
+                if o["coverage"] >= min_coverage:
+                    key = (p, o["coverage"], -margin, -guard)
+                    if fallback is None or key > fallback[0]:
+                        fallback = (key, float(t), margin, guard, o)
+                    key = (-o["coverage"], p, -margin, -guard)
+                    if floor is None or key > floor[0]:
+                        floor = (key, float(t), margin, guard, o)
     if best is not None:
-        _, answer, margin, o = best
+        _, answer, margin, guard, o = best
         note = ""
     else:
         # Too few held-out questions to prove the target even if every answer at the floor were
@@ -149,13 +184,13 @@ def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
         # dialogflow-zh-support, 30-36 validation questions: 93.9% precision on the test split
         # at the floor, 89.8% with the best-looking setting; bench/open_set.py.)
         if floor is None:  # no setting answers the floor (most leads are under the least margin):
-            t, m = float(candidates[0]), MARGINS[0]  # answer what any setting can
-            floor = fallback = (None, t, m, outcome(scored, t, m))
-        floor_o = floor[3]
+            t, m, g = float(candidates[0]), MARGINS[0], guards[0]  # answer what any setting can
+            floor = fallback = (None, t, m, g, outcome(scored, t, m, g, ratio))
+        floor_o = floor[4]
         too_few = precision_lower_bound(floor_o["answered"], floor_o["answered"]) < target_precision
-        _, answer, margin, o = floor if too_few else fallback
+        _, answer, margin, guard, o = floor if too_few else fallback
         note = (f"precision target {target_precision:.0%} not reached while answering {min_coverage:.0%} of "
-                f"in-scope questions: at that coverage, answered questions are right {o['precision']:.1%} of the "
+                f"in-scope questions: at that coverage, answered questions are right {_precision(o):.1%} of the "
                 f"time ({_bound(o):.1%} at the least, with 90% confidence); more similar questions (or fewer "
                 "overlapping standard questions) would help")
         if too_few:
@@ -167,17 +202,22 @@ def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
                     f"(answered: {o['coverage']:.0%}); standard questions that overlap this much should be "
                     "merged or told apart (see the data doctor)")
     suggest = suggest_threshold(scored, answer)
-    return {"answer": round(answer, 4), "margin": margin, "suggest": round(suggest, 4),
+    weighted = f", 'none' ones weighted to {ratio:g} per in-scope question" if ratio else ""
+    return {"answer": round(answer, 4), "margin": margin, "guard": guard, "suggest": round(suggest, 4),
             "method": f"calibrated: precision >= {target_precision:.0%} (90% lower bound) on held-out questions "
-                      f"with 'none' ones, coverage >= {min_coverage:.0%}",
-            "target_precision": target_precision, "min_coverage": min_coverage,
-            "precision": round(o["precision"], 4), "precision_lower_bound": round(_bound(o), 4),
-            "coverage": round(o["coverage"], 4),
+                      f"with 'none' ones{weighted}, coverage >= {min_coverage:.0%}",
+            "target_precision": target_precision, "min_coverage": min_coverage, "offtopic_ratio": ratio,
+            "precision": round(_precision(o), 4), "precision_unweighted": round(o["precision"], 4),
+            "precision_lower_bound": round(_bound(o), 4), "coverage": round(o["coverage"], 4),
             "none_answered": round(o["none_answered"], 4), "n_in_scope": n_in, "n_none": n_none, "note": note}
 
 
+def _precision(o: dict) -> float:
+    return o.get("precision_at_ratio", o["precision"])
+
+
 def _bound(o: dict) -> float:
-    return precision_lower_bound(o["right"], o["answered"])
+    return precision_lower_bound(o["right"], o.get("answered_w", o["answered"]))
 
 
 def suggest_threshold(scored: Scored, answer: float) -> float:
@@ -193,11 +233,11 @@ def suggest_threshold(scored: Scored, answer: float) -> float:
     return float(min(s1[ok.max()], answer))
 
 
-def curve(scored: Scored, margin: float = 0.0, points: int = 40) -> list[dict]:
-    """Precision against coverage as the answer threshold sweeps (the margin held), for a plot."""
+def curve(scored: Scored, margin: float = 0.0, points: int = 40, guard: float = GUARD_OFF) -> list[dict]:
+    """Precision against coverage as the answer threshold sweeps (margin and guard held), for a plot."""
     out = []
     for t in np.unique(np.quantile(scored.s1, np.linspace(0, 1, points))):
-        o = outcome(scored, float(t), margin)
+        o = outcome(scored, float(t), margin, guard)
         if o["answered"]:
             out.append({"threshold": round(float(t), 4), "precision": round(o["precision"], 4),
                         "coverage": round(o["coverage"], 4), "none_answered": round(o["none_answered"], 4)})

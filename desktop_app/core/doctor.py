@@ -15,6 +15,10 @@ Findings, most serious first:
 - warning `close_standards`: two standard questions whose centroids point nearly the same way
   (cosine >= CLOSE_STANDARDS) and whose entries mix (at least CONFUSED_SHARE of one's entries
   nearer the other's centroid than their own): likely the same question;
+- warning `catch_all`: a standard question that is the nearest one, at a score that would at
+  least be suggested, for many known off-topic messages (offtopic.py): chit-chat and other
+  businesses' requests drift to it ("如何联系人工客服" drew "请你跟我讲话"); it needs sharper
+  similar questions, and the shop's own negatives near it;
 - warning / info `too_few`: fewer than MIN_SIMILAR accepted similar questions (below 5 none are
   held out for validation, and fine-tuning learns little from one or two).
 
@@ -40,6 +44,8 @@ CONFUSED_SHARE = 0.25  # close_standards: this share of one's entries nearer the
 MAX_CANDIDATES = 5000
 FAR_GAP = 0.05
 MIN_SIMILAR = 5
+CATCH_ALL_SHARE = 0.01  # catch_all: this share of the known off-topic messages lands on one question
+CATCH_ALL_MIN = 5
 NEIGHBOURS = 10
 MAX_PER_KIND = 50
 SEVERITY = {"problem": 0, "warning": 1, "info": 2}
@@ -53,6 +59,9 @@ MESSAGES = {
     "subcenter_outlier": "“{text}” is far from the main sub-centre of “{own}” (sub-center ArcFace)",
     "close_standards": "“{a}” and “{b}” are very close (centroid cosine {cosine:.3f}): the same question, or in "
                        "need of more distinct similar questions",
+    "catch_all": "“{standard}” draws off-topic messages: {n} of {total} known ones land on it at {score:.2f} or "
+                 "more, e.g. {examples}; give it sharper similar questions and mark such messages as matching "
+                 "nothing",
     "too_few": "“{standard}” has {n} similar questions; {min} or more train it well",
 }
 
@@ -86,6 +95,7 @@ def examine(store, shop_id: int, matcher=None, outliers=(), reporter: Reporter =
     if matcher is not None:
         reporter.check_cancel()
         findings += _embedding_checks(matcher, standards, similars, outliers, reporter)
+        findings += _catch_all(matcher, standards, reporter)
     findings.sort(key=lambda f: (SEVERITY[f.severity], -(f.score or 0.0)))
     return findings
 
@@ -216,6 +226,36 @@ def _embedding_checks(matcher, standards, similars, outliers, reporter) -> list[
         out.append(Finding("close_standards", "warning", {"a": standards[a].text, "b": standards[b].text,
                                                           "cosine": round(sc, 4)}, [a, b], [], round(sc, 4)))
     return out
+
+
+def _catch_all(matcher, standards, reporter) -> list[Finding]:
+    """Standard questions that are the nearest one for many known off-topic messages, at a score
+    the thresholds would at least suggest (the guard aside): one search per message."""
+    known = getattr(matcher, "offtopic_index", None)
+    if known is None or not len(known) or not len(matcher.index):
+        return []
+    floor = float(matcher.thresholds.get("suggest", 0.8))
+    labels = sorted(known.texts)
+    vectors = known.vectors(labels)
+    hits: dict[int, list[tuple[float, str]]] = {}
+    for i, lab in enumerate(labels):
+        if i % 500 == 0:
+            reporter.check_cancel()
+        found, scores = matcher.index.search(vectors[i], 1)
+        if len(found) and scores[0] >= floor:
+            sid = matcher._owner.get(int(found[0]))
+            if sid in standards:
+                hits.setdefault(sid, []).append((float(scores[0]), known.texts[lab]))
+    need = max(CATCH_ALL_MIN, CATCH_ALL_SHARE * len(labels))
+    out = []
+    for sid, items in sorted(hits.items(), key=lambda kv: -len(kv[1])):
+        if len(items) >= need:
+            items.sort(reverse=True)
+            examples = "、".join(f"“{t}”" for _, t in items[:3])
+            out.append(Finding("catch_all", "warning", {"standard": standards[sid].text, "n": len(items),
+                                                        "total": len(labels), "score": floor, "examples": examples},
+                               [sid], [], float(len(items))))
+    return out[:MAX_PER_KIND]
 
 
 def _own_centroid_sims(entries: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ import numpy as np
 from .calibration import decide
 from .index import VectorIndex
 from .normalize import normalize_text
+from .offtopic import OWN, offtopic_entries, offtopic_index_path
 from .runtime import OnnxEncoder
 from .shop_settings import load_settings, set_thresholds
 from .store import ModelVersion, NotFoundError, Store, StoreError
@@ -45,6 +46,9 @@ class QueryResult:
     model_version: int | None = None
     latency_ms: float = 0.0
     twin: bool = False  # the top two share an entry text (twins.py): suggested, not answered
+    # The nearest known off-topic message (offtopic.py): {"text", "score", "own"}, "own" True for
+    # one the operator marked as matching nothing; None when none is known.
+    offtopic: dict | None = None
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -98,6 +102,12 @@ class Matcher:
             self.index = VectorIndex.load(self.index_path)
         except (OSError, ValueError, RuntimeError):
             self.index = VectorIndex(self.encoder.dim)  # missing or broken: rebuilt from the store
+        self.offtopic_path = offtopic_index_path(self.index_path)
+        try:
+            self.offtopic_index = VectorIndex.load(self.offtopic_path)
+        except (OSError, ValueError, RuntimeError):
+            self.offtopic_index = VectorIndex(self.encoder.dim)
+        self._offtopic_own: set[int] = set()  # labels of the shop's own negatives
         self._owner: dict[int, int] = {}
         self.twins: Twins = NO_TWINS  # twins(a, b): do standard questions a and b share a text
         self._lookup: dict[int, dict] = {}
@@ -124,6 +134,12 @@ class Matcher:
             self.index.save(self.index_path)
         else:
             self._owner = {e.label: e.standard_id for e in entries}
+        known = offtopic_entries(self.store, self.shop_id, entries)
+        if revision != self.offtopic_index.revision or len(self.offtopic_index) != len(known):
+            sync_index(self.store, self.shop_id, self.offtopic_index, self.encoder, known)
+            self.offtopic_index.revision = revision
+            self.offtopic_index.save(self.offtopic_path)
+        self._offtopic_own = {e.label for e in known if e.standard_id == OWN}
         self.twins = Twins.of((e.standard_id, e.norm) for e in entries)
         self._lookup = self.store.standard_lookup(self.shop_id)
         self._revision = revision
@@ -139,7 +155,7 @@ class Matcher:
             return QueryResult(text, "no_match", [], self.version.id, 0.0)
         vector = self.encoder.encode_one(norm)
         labels, scores = self.index.search(vector, k * ENTRIES_PER_RESULT)
-        return self._result(text, labels, scores, k, t0)
+        return self._result(text, labels, scores, k, t0, self._nearest_offtopic(vector))
 
     def query_many(self, texts: list[str], k: int = 5, batch_size: int = 64) -> list[QueryResult]:
         """Batch path for predict: encodes in batches; results in input order."""
@@ -151,10 +167,19 @@ class Matcher:
         for row, i in enumerate(todo):
             t0 = time.perf_counter()
             labels, scores = self.index.search(vectors[row], k * ENTRIES_PER_RESULT)
-            results[i] = self._result(texts[i], labels, scores, k, t0)
+            results[i] = self._result(texts[i], labels, scores, k, t0, self._nearest_offtopic(vectors[row]))
         return results
 
-    def _result(self, text: str, labels: np.ndarray, scores: np.ndarray, k: int, t0: float) -> QueryResult:
+    def _nearest_offtopic(self, vector: np.ndarray) -> dict | None:
+        labels, scores = self.offtopic_index.search(vector, 1)
+        if not len(labels):
+            return None
+        label = int(labels[0])
+        return {"text": self.offtopic_index.texts.get(label, ""), "score": round(float(scores[0]), 4),
+                "own": label in self._offtopic_own}
+
+    def _result(self, text: str, labels: np.ndarray, scores: np.ndarray, k: int, t0: float,
+                offtopic: dict | None = None) -> QueryResult:
         best: dict[int, float] = {}
         for lab, score in zip(labels.tolist(), scores.tolist()):
             sq = self._owner.get(lab)
@@ -167,5 +192,7 @@ class Matcher:
         ids, values = list(best), list(best.values())
         second = values[1] if len(best) > 1 else None
         twin = len(ids) > 1 and self.twins(ids[0], ids[1])
-        decision = decide(matches[0].score if matches else None, second, self.thresholds, twin)
-        return QueryResult(text, decision, matches, self.version.id, (time.perf_counter() - t0) * 1000, twin)
+        n1 = offtopic["score"] if offtopic else None
+        decision = decide(matches[0].score if matches else None, second, self.thresholds, twin, n1)
+        return QueryResult(text, decision, matches, self.version.id, (time.perf_counter() - t0) * 1000, twin,
+                           offtopic)

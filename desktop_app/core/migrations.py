@@ -101,6 +101,21 @@ def _m002(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(3, "negatives: messages the operator marked as matching nothing, used when matching")
+def _m003(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE negatives (
+            id INTEGER PRIMARY KEY,
+            shop_id INTEGER NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            norm TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'manual',  -- manual / panel / inbox / imported
+            created_at TEXT NOT NULL,
+            UNIQUE (shop_id, norm)
+        )"""
+    )
+
+
 def apply_migrations(db: sqlite_utils.Database) -> list[int]:
     """Apply pending migrations; returns the numbers applied."""
     db.execute(

@@ -31,6 +31,7 @@ from .twins import Twins
 FORMAT = 1
 MANIFEST = "manifest.json"
 INDEX = "index.bin"
+OFFTOPIC_INDEX = "index.offtopic.bin"
 QUESTIONS = "questions.json"
 
 
@@ -60,13 +61,16 @@ def export_bundle(store: Store, shop_id: int, out_dir: Path) -> Path:
     (tmp / META_NAME).write_text(json.dumps({**meta, "files": kept}, ensure_ascii=False, indent=1), encoding="utf-8")
 
     # The version's own index, brought up to the store's revision: only what changed is embedded.
-    index = Matcher(store, shop_id, version, encoder=OnnxEncoder(tmp, variant=variant)).index
+    matcher = Matcher(store, shop_id, version, encoder=OnnxEncoder(tmp, variant=variant))
+    index = matcher.index
     index.save(tmp / INDEX)
+    matcher.offtopic_index.save(tmp / OFFTOPIC_INDEX)
     lookup = store.standard_lookup(shop_id)
     questions = {
         "standard": [{"id": i, "text": q["text"], "category": q["category"], "answer": q["answer"]}
                      for i, q in lookup.items() if q.get("enabled", 1)],
         "entries": [[e.label, e.standard_id, e.norm] for e in store.index_entries(shop_id) if e.label in index.texts],
+        "offtopic_own": sorted(matcher._offtopic_own),
     }
     (tmp / QUESTIONS).write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
     shop = store.shop(shop_id)
@@ -75,7 +79,7 @@ def export_bundle(store: Store, shop_id: int, out_dir: Path) -> Path:
         "shop": {"id": shop.id, "name": shop.name, "revision": index.revision},
         "model_version": version.id, "variant": variant, "base_model": version.base_model,
         "thresholds": {k: v for k, v in effective_thresholds(store, shop_id, version).items()
-                       if k in ("answer", "suggest", "margin")},
+                       if k in ("answer", "suggest", "margin", "guard")},
         "files": {p.name: sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()},
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -115,6 +119,10 @@ class BundleMatcher(Matcher):
         self.encoder = (encoder_factory or OnnxEncoder)(folder, variant=self.manifest["variant"])
         self.index = VectorIndex.load(folder / INDEX)
         questions = json.loads((folder / QUESTIONS).read_text(encoding="utf-8"))
+        # format-1 bundles written before the off-topic index have none: no guard then
+        has_offtopic = (folder / OFFTOPIC_INDEX).is_file()
+        self.offtopic_index = VectorIndex.load(folder / OFFTOPIC_INDEX) if has_offtopic else VectorIndex(self.index.dim)
+        self._offtopic_own = set(questions.get("offtopic_own", []))
         self._lookup = {q["id"]: q for q in questions["standard"]}
         self._owner = {label: sq for label, sq, _ in questions["entries"] if sq in self._lookup}
         self.twins = Twins.of((sq, norm) for _, sq, norm in questions["entries"])

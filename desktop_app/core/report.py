@@ -6,9 +6,10 @@ What is scored:
   standard question set), or else the version's validation split (held out of training), or for
   the untuned version leave-one-out on operator-written similar questions;
 - "none" questions, which must match nothing: the shop's own (expected NULL, e.g. marked in the
-  query panel) plus, while the shop has fewer than NONE_MIN, a built-in set of everyday chit-chat
-  and other shops' questions (resources/none_questions.txt). They are split by a stable hash: the
-  calibration half chooses the thresholds, the report half measures them. Never the same ones.
+  query panel) plus the built-in off-topic set (offtopic.py: chit-chat, assistant commands,
+  other businesses' questions...). They are split by a stable hash: the calibration half chooses
+  the thresholds, the report half measures them. Never the same ones. The built-in ones are also
+  entries of the off-topic index: scored as held-out questions, each leaves its own entry out.
 
 Both scoring rules are reported: a standard question scores as its best entry (what queries use)
 and as the centroid of its entries. The untuned base encoder is scored the same way, side by
@@ -22,29 +23,21 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .calibration import Scored, calibrate, curve, outcome
+from .calibration import GUARD_OFF, OFFTOPIC_RATIO, Scored, calibrate, curve, outcome
 from .model_files import base_onnx_dir
 from .normalize import normalize_text
+from .offtopic import builtin_label, builtin_offtopic, nearest_offtopic
 from .reporter import NULL, Reporter
 from .twins import NO_TWINS, Twins
 
-NONE_MIN = 20
+UNTUNED_NONE_MAX = 300  # per half, for the side-by-side untuned encoder (it embeds them itself)
 HIST_BINS = 40
 TOP_CONFUSED = 10
 LOO_MAX = 1500
-
-
-@lru_cache(maxsize=1)
-def builtin_none_questions() -> tuple[str, ...]:
-    from ..paths import resource
-
-    lines = resource("none_questions.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(dict.fromkeys(normalize_text(x) for x in lines if x.strip() and not x.startswith("#")))
 
 
 def calibration_half(text: str) -> bool:
@@ -150,13 +143,14 @@ def _best_wrong(mat, questions, col) -> np.ndarray:
     return out
 
 
-def as_scored(result: dict, questions: Questions, twins: Twins = NO_TWINS) -> Scored:
-    """`twins`: the matcher's; a question whose top two are twins is never answered outright."""
+def as_scored(result: dict, questions: Questions, twins: Twins = NO_TWINS, n1: np.ndarray | None = None) -> Scored:
+    """`twins`: the matcher's; a question whose top two are twins is never answered outright.
+    `n1`: each question's nearest known off-topic score (None: the guard is not used)."""
     none = np.asarray([e is None for e in questions.expected], dtype=bool)
     twin = np.asarray([twins(int(a), int(b)) for a, b in zip(result["pred"], result["second"])], dtype=bool)
     return Scored(s1=np.asarray(result["s1"], dtype=float), margin=np.asarray(result["s1"] - result["s2"], float),
                   correct=(result["rank"] == 0) & ~none, top3=(result["rank"] >= 0) & (result["rank"] < 3) & ~none,
-                  none=none, twin=twin)
+                  none=none, twin=twin, n1=n1)
 
 
 def metrics(result: dict, questions: Questions) -> dict:
@@ -215,18 +209,34 @@ def entries_from_matcher(matcher) -> Entries:
 
 
 def none_questions(store, shop_id: int, shop_texts: set[str]) -> tuple[Questions, int]:
-    """The shop's none questions, topped up with the built-in set; (questions, how many built in)."""
+    """The shop's none questions and the built-in off-topic set; (questions, how many built in).
+    A built-in one carries its off-topic index label as `own_label`."""
     q = Questions(origin="none")
     own = [t.norm for t in store.test_questions(shop_id) if t.expected_id is None and t.norm not in shop_texts]
     for text in own:
         q.add(text, None)
     builtin = 0
-    if len(own) < NONE_MIN:
-        for text in builtin_none_questions():
-            if text not in shop_texts and text not in own:
-                q.add(text, None)
-                builtin += 1
+    taken = set(own)
+    for text in builtin_offtopic():
+        if text not in shop_texts and text not in taken:
+            q.add(text, None, builtin_label(text))
+            builtin += 1
     return q, builtin
+
+
+def none_vectors(encoder, questions: Questions, index) -> np.ndarray:
+    """Embeddings of none questions, taken from the off-topic index where it holds them (same
+    encoder): the built-in set is embedded once per version, not once per report."""
+    vectors = np.zeros((len(questions), encoder.dim), dtype=np.float32)
+    todo = []
+    for i, (text, lab) in enumerate(zip(questions.texts, questions.own_label)):
+        if lab is not None and index.texts.get(lab) == text:
+            vectors[i] = index.vectors([lab])[0]
+        else:
+            todo.append(i)
+    if todo:
+        vectors[todo] = encoder.encode([questions.texts[i] for i in todo])
+    return vectors
 
 
 def in_scope_questions(store, shop_id: int, version, shop_texts: set[str], enabled: set[int],
@@ -311,28 +321,45 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
         "in_scope": in_scope.origin, "n_in_scope": len(in_scope), "n_none_calibration": len(calib_none),
         "n_none_report": len(report_none), "builtin_none": builtin}, "models": {}}
     main = None
+    known = matcher.offtopic_index
+    known_labels = np.asarray(sorted(known.texts), dtype=np.int64)
+    known_vectors = known.vectors(known_labels.tolist())
     for name, (encoder, ents) in models.items():
+        is_main = main is None
+        cal_q, rep_q = calib_none, report_none
         if ents is None:  # the untuned encoder embeds the same entries itself
             texts = [matcher.index.texts[int(lab)] for lab in entries.labels]
             ents = Entries(encoder.encode(texts), entries.owners, entries.labels)
-        q_in = encoder.encode(in_scope.texts) if len(in_scope) else np.zeros((0, ents.vectors.shape[1]), np.float32)
-        q_cal = encoder.encode(calib_none.texts) if len(calib_none) else np.zeros((0, ents.vectors.shape[1]), np.float32)
-        q_rep = encoder.encode(report_none.texts) if len(report_none) else np.zeros((0, ents.vectors.shape[1]), np.float32)
+            cal_q = calib_none.subset(lambda i: i < UNTUNED_NONE_MAX)
+            rep_q = report_none.subset(lambda i: i < UNTUNED_NONE_MAX)
+        empty = np.zeros((0, ents.vectors.shape[1]), np.float32)
+        q_in = encoder.encode(in_scope.texts) if len(in_scope) else empty
+        q_cal = none_vectors(encoder, cal_q, known) if is_main and len(cal_q) else (
+            encoder.encode(cal_q.texts) if len(cal_q) else empty)
+        q_rep = none_vectors(encoder, rep_q, known) if is_main and len(rep_q) else (
+            encoder.encode(rep_q.texts) if len(rep_q) else empty)
         reporter.check_cancel()
+        # The off-topic guard needs the known off-topic messages in this encoder's space: the
+        # main model's are in its off-topic index; the untuned one is scored without the guard.
+        n1 = (lambda q, qs: nearest_offtopic(q, known_vectors, known_labels, qs.own_label)) if is_main else (
+            lambda q, qs: None)
         block = {}
         for rule in ("best", "centroid"):
             r_in = score(q_in, in_scope, ents, rule)
             block[rule] = metrics(r_in, in_scope)
             if rule == "best":
                 twins = matcher.twins
-                calib = Scored.concat(as_scored(r_in, in_scope, twins),
-                                      as_scored(score(q_cal, calib_none, ents, rule), calib_none, twins))
-                r_rep = score(q_rep, report_none, ents, rule)
-                measured = Scored.concat(as_scored(r_in, in_scope, twins), as_scored(r_rep, report_none, twins))
+                scored_in = as_scored(r_in, in_scope, twins, n1(q_in, in_scope))
+                calib = Scored.concat(scored_in, as_scored(score(q_cal, cal_q, ents, rule), cal_q, twins,
+                                                           n1(q_cal, cal_q)))
+                r_rep = score(q_rep, rep_q, ents, rule)
+                measured = Scored.concat(scored_in, as_scored(r_rep, rep_q, twins, n1(q_rep, rep_q)))
                 thresholds = calibrate(calib)
                 block["thresholds"] = thresholds
-                block["on_report_half"] = outcome(measured, thresholds["answer"], thresholds.get("margin", 0.0))
-                block["none_top1"] = {"n": len(report_none), "answered": block["on_report_half"]["none_answered"]}
+                setting = (thresholds["answer"], thresholds.get("margin", 0.0), thresholds.get("guard", GUARD_OFF))
+                block["on_report_half"] = outcome(measured, *setting, ratio=OFFTOPIC_RATIO)
+                block["on_report_half"]["offtopic_ratio"] = OFFTOPIC_RATIO
+                block["none_top1"] = {"n": len(rep_q), "answered": block["on_report_half"]["none_answered"]}
                 if main is None:
                     main = (r_in, r_rep, calib, thresholds, ents)
         report["models"][name] = block
@@ -340,7 +367,7 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
     first = next(iter(report["models"]))
     report["main"] = first
     report["thresholds"] = thresholds
-    report["curve"] = curve(calib, thresholds.get("margin", 0.0))
+    report["curve"] = curve(calib, thresholds.get("margin", 0.0), guard=thresholds.get("guard", GUARD_OFF))
     report["per_class"] = per_class(r_in, in_scope, names)
     report["confused"] = confused(r_in, in_scope, names)
     both = Questions(texts=in_scope.texts + report_none.texts, expected=in_scope.expected + report_none.expected,

@@ -19,8 +19,9 @@ from .migrations import apply_migrations
 from .normalize import normalize_text
 from .store_io import ImportExportMixin
 from .store_models import ModelDataMixin
+from .store_negatives import NegativesMixin
 from .store_records import (  # noqa: F401 - the store's records and errors, imported from here
-    Conflict, ConflictError, ImportReport, IndexEntry, MAX_TEXT_LENGTH, ModelVersion,
+    Conflict, ConflictError, ImportReport, IndexEntry, MAX_TEXT_LENGTH, ModelVersion, Negative,
     NotFoundError, SOURCES, STATUSES, Shop, SimilarQuestion, StandardQuestion,
     StoreError, TestQuestion, ValidationError, _DryRun, _now, check_text,
     similar_label, standard_label,
@@ -28,7 +29,7 @@ from .store_records import (  # noqa: F401 - the store's records and errors, imp
 
 
 # ----------------------------------------------------------------------------- store
-class Store(ImportExportMixin, ModelDataMixin):
+class Store(ImportExportMixin, ModelDataMixin, NegativesMixin):
     FILENAME = "standardq.db"
 
     def __init__(self, home: Path):
@@ -132,6 +133,10 @@ class Store(ImportExportMixin, ModelDataMixin):
             return ("similar", r[0]["id"], r[0]["standard_id"])
         return None
 
+    def _unmark_negative(self, shop_id: int, norm: str) -> None:
+        """A text that becomes a shop question stops being a negative: the latest decision wins."""
+        self.db.execute("DELETE FROM negatives WHERE shop_id = ? AND norm = ?", [shop_id, norm])
+
     def _standard_text(self, standard_id: int) -> str:
         return self._rows("SELECT text FROM standard_questions WHERE id = ?", [standard_id])[0]["text"]
 
@@ -150,6 +155,7 @@ class Store(ImportExportMixin, ModelDataMixin):
             owner = self._owner_of(shop_id, norm)
             if owner:
                 raise ConflictError([Conflict(text, self._describe(owner))])
+            self._unmark_negative(shop_id, norm)
             now = _now()
             cur = self.db.execute(
                 """INSERT INTO standard_questions (shop_id, text, norm, category, answer, enabled, created_at, updated_at)
@@ -209,6 +215,7 @@ class Store(ImportExportMixin, ModelDataMixin):
                 owner = self._owner_of(current.shop_id, norm)
                 if owner and owner[:2] != ("standard", standard_id):
                     raise ConflictError([Conflict(text, self._describe(owner))])
+                self._unmark_negative(current.shop_id, norm)
                 sets.update(text=text, norm=norm)
             for key in ("category", "answer"):
                 if key in fields:
@@ -256,6 +263,7 @@ class Store(ImportExportMixin, ModelDataMixin):
         owner = self._owner_of(shop_id, norm)
         if owner:
             raise ConflictError([Conflict(text, self._describe(owner))])
+        self._unmark_negative(shop_id, norm)
         now = _now()
         cur = self.db.execute(
             """INSERT INTO similar_questions (shop_id, standard_id, text, norm, source, status, created_at, updated_at)
@@ -308,6 +316,7 @@ class Store(ImportExportMixin, ModelDataMixin):
                 owner = self._owner_of(current.shop_id, norm)
                 if owner and owner[:2] != ("similar", similar_id):
                     raise ConflictError([Conflict(text, self._describe(owner))])
+                self._unmark_negative(current.shop_id, norm)
                 sets.update(text=text, norm=norm)
             if "status" in fields:
                 if fields["status"] not in STATUSES:

@@ -114,6 +114,19 @@ class TestQuestion:
 
 
 @dataclass
+class Negative:
+    """A message the operator marked as matching nothing: the matcher holds it as a known off-topic
+    neighbour, so queries close to it are not answered (before any retraining)."""
+
+    id: int
+    shop_id: int
+    text: str
+    norm: str
+    source: str
+    created_at: str
+
+
+@dataclass
 class IndexEntry:
     """One vector of the index: a standard question's own text or one of its accepted similars."""
 

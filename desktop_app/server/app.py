@@ -197,6 +197,7 @@ def clean(text: str) -> str:
 def response(query_id: str, result: QueryResult, latency_ms: float, cached: bool) -> dict:
     return {"query_id": query_id, "decision": result.decision,
             "matches": [m.__dict__ for m in result.matches], "twin": result.twin,
+            "offtopic": result.offtopic,
             "model_version": result.model_version, "latency_ms": round(latency_ms, 3), "cached": cached}
 
 

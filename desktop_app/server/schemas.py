@@ -37,11 +37,18 @@ class MatchOut(BaseModel):
     score: float
 
 
+class OfftopicOut(BaseModel):
+    text: str
+    score: float
+    own: bool = Field(description="marked as matching nothing by the shop (else: built in)")
+
+
 class QueryResponse(BaseModel):
     query_id: str = Field(description="quote it in /feedback")
     decision: Literal["answer", "suggest", "no_match"]
     matches: list[MatchOut]
     twin: bool = Field(description="the top two share a similar question: suggested, never answered")
+    offtopic: OfftopicOut | None = Field(None, description="the nearest known off-topic message")
     model_version: int | None
     latency_ms: float = Field(description="server time for this request")
     cached: bool

@@ -124,7 +124,8 @@ class ShopRuntime:
                     self._cache.move_to_end(key)
             future: Future = Future()
             if hit is not None:
-                future.set_result((QueryResult(text, hit.decision, hit.matches, hit.model_version, 0.0, hit.twin),
+                future.set_result((QueryResult(text, hit.decision, hit.matches, hit.model_version, 0.0, hit.twin,
+                                               hit.offtopic),
                                    True))
             else:
                 self._queue.put(_Item(text, top_k, future, key))

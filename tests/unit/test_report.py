@@ -6,7 +6,8 @@ import pytest
 from desktop_app.core.config import TrainConfig
 from desktop_app.core.matcher import Matcher, effective_thresholds, set_threshold_override
 from desktop_app.core.pipeline import ensure_model, retrain
-from desktop_app.core.report import base_encoder_for, build_report, builtin_none_questions, calibration_half
+from desktop_app.core.offtopic import builtin_offtopic
+from desktop_app.core.report import base_encoder_for, build_report, calibration_half
 from desktop_app.core.store import ConflictError, NotFoundError
 
 
@@ -19,7 +20,7 @@ def test_untuned_version_is_calibrated_on_leave_one_out_and_builtin_none(store, 
     report = v.metrics["report"]
     held = report["held_out"]
     assert held["in_scope"].startswith("leave-one-out") and held["n_in_scope"] == 24
-    assert held["builtin_none"] == held["n_none_calibration"] + held["n_none_report"] == len(builtin_none_questions())
+    assert held["builtin_none"] == held["n_none_calibration"] + held["n_none_report"] == len(builtin_offtopic())
     assert report["main"] == "untuned" and set(report["models"]) == {"untuned"}
     block = report["models"]["untuned"]
     for rule in ("best", "centroid"):
@@ -48,8 +49,8 @@ def test_test_questions_are_held_out_and_never_training_data(store, tiny_shop):
     v = ensure_model(store, tiny_shop.id)
     held = v.metrics["report"]["held_out"]
     assert held["in_scope"] == "test questions" and held["n_in_scope"] == 2
-    nones = ["今天股市怎么样", "你好呀"]  # fewer than NONE_MIN: the built-in set tops them up
-    assert held["n_none_calibration"] + held["n_none_report"] == len(builtin_none_questions()) + 2
+    nones = ["今天股市怎么样", "你好呀"]  # the shop's own, beside the built-in set
+    assert held["n_none_calibration"] + held["n_none_report"] == len(set(builtin_offtopic()) | set(nones))
     assert {calibration_half(t) for t in nones} <= {True, False}
 
 

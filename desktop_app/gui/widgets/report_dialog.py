@@ -270,11 +270,16 @@ class ReportDialog(QDialog):
         t = r.get("thresholds") or (self.version.thresholds if self.version else {})
         main = (r.get("models") or {}).get(r.get("main"), {}) if r else {}
         o = main.get("on_report_half") or {}
-        self.calibrated.setText(self.tr(
+        text = self.tr(
             "Calibrated: answer ≥ {a} with a lead of ≥ {m}, suggest ≥ {s}. On the measuring half, answered questions "
             "are right {p} of the time; {c} of in-scope questions are answered and {n} of the “none” ones.").format(
             a=_num(t.get("answer")), m=_num(t.get("margin", 0)), s=_num(t.get("suggest")), p=pct(o.get("precision")),
-            c=pct(o.get("coverage")), n=pct(o.get("none_answered"))))
+            c=pct(o.get("coverage")), n=pct(o.get("none_answered")))
+        if o.get("precision_at_ratio") is not None:
+            text += " " + self.tr("With {r} off-topic messages for each in-scope one, as in real chat traffic, "
+                                  "answers would be right {p} of the time.").format(
+                r=f"{o.get('offtopic_ratio', 10):g}", p=pct(o.get("precision_at_ratio")))
+        self.calibrated.setText(text)
         # Worded here from calibration's facts, not its English note, so it follows the UI language.
         missed = bool(t.get("note")) and t.get("target_precision") is not None
         self.note.setText(self.tr(
@@ -349,6 +354,9 @@ class ReportDialog(QDialog):
             "close_standards": self.tr("“{a}” and “{b}” are very close (centroid cosine {cosine:.3f}): the same "
                                        "question, or in need of more distinct similar questions"),
             "too_few": self.tr("“{standard}” has {n} similar questions; {min} or more train it well"),
+            "catch_all": self.tr("“{standard}” draws off-topic messages: {n} of {total} known ones land on it at "
+                                 "{score:.2f} or more, e.g. {examples}; give it sharper similar questions and mark "
+                                 "such messages as matching nothing"),
         }
         try:
             return templates[f["kind"]].format(**a)

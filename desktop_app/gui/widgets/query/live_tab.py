@@ -121,11 +121,18 @@ class LiveTab(QWidget):
         self.mark_none_button.setToolTip(self.tr("Store it as a “none” question: the thresholds are calibrated "
                                                  "so that such questions get no answer"))
         self.mark_none_button.clicked.connect(self.mark_none)
+        self.negative_button = QPushButton(self.tr("Never answer it"))
+        self.negative_button.setObjectName("negative")
+        self.negative_button.setToolTip(self.tr("Add it to the shop's off-topic messages: it and messages close "
+                                                "to it get no answer, at once, without retraining"))
+        self.negative_button.clicked.connect(self.mark_negative)
         self.testset_label = QLabel()
         self.testset_label.setObjectName("hint")
         label_row.addWidget(self.label_hint)
         label_row.addWidget(self.mark_expected_button)
         label_row.addWidget(self.mark_none_button)
+        label_row.addSpacing(12)
+        label_row.addWidget(self.negative_button)
         label_row.addStretch(1)
         label_row.addWidget(self.testset_label)
         lay.addLayout(label_row)
@@ -145,6 +152,7 @@ class LiveTab(QWidget):
         has_query = ready and self.last_result is not None and bool(self.last_result.query.strip())
         self.mark_expected_button.setEnabled(has_query and bool(self.match_model.matches))
         self.mark_none_button.setEnabled(has_query)
+        self.negative_button.setEnabled(has_query)
 
     # ------------------------------------------------------------------ querying
     def query_now(self, text: str | None = None) -> None:
@@ -234,6 +242,11 @@ class LiveTab(QWidget):
                 detail += "  →  " + " / ".join(m.standard_question for m in result.matches[:2])
             elif result.decision != "no_match":
                 detail = f"{detail}  →  {top.standard_question}"
+            off = result.offtopic
+            if off and result.decision != "answer" and off["score"] >= top.score - 0.06:
+                why = (self.tr("Close to a message this shop marked as matching nothing")
+                       if off["own"] else self.tr("Close to a known off-topic message"))
+                detail += f"\n{why}: “{off['text']}” ({off['score']:.2f})"
             self._show_decision(result.decision, detail)
         else:
             self.show_placeholder(self.tr("Nothing to match yet: the shop has no enabled questions."))
@@ -282,6 +295,19 @@ class LiveTab(QWidget):
     def mark_none(self) -> bool:
         """The query typed, as a "none" question: it must match no standard question."""
         return bool(self._current_query()) and self._add_test(None)
+
+    def mark_negative(self) -> bool:
+        """The query typed, as one of the shop's negatives: matched again at once to show the effect."""
+        text = self._current_query()
+        if not text:
+            return False
+        try:
+            self.store.add_negative(self.shop_id, text, source="panel")
+        except StoreError as exc:
+            show_error(self, self.tr("Not kept"), exc)
+            return False
+        self.query_now(text)
+        return True
 
     def _add_test(self, expected_id: int | None) -> bool:
         try:

@@ -1,0 +1,222 @@
+"""Off-topic traffic at ten to one (issue 10): answered precision, in-scope answered share, and
+what the shop's own negatives do without retraining.
+
+    .venv/bin/python bench/offtopic_mix.py [--shops demo,smp] [--ratio 10] [--reuse]
+        [--json bench/out/offtopic_mix.json]
+
+Two shops, each trained through the product's own pipeline with the defaults (core.pipeline
+.retrain, which calibrates on the version's validation split and the built-in off-topic set):
+
+- demo: the demo shop (resources/demo_shop); in scope: its sample consumer questions with an
+  expected standard question; off topic: smp2019-ecdt utterances (voice-assistant commands,
+  health, cooking, travel...), none of them about robot vacuums.
+- smp: smp2019-ecdt as a shop: a seeded half of the domains are its standard questions (train
+  rows as similar questions, a class's first row as its text); in scope: their test rows; off
+  topic: every row of the other domains and dialogflow-zh-support's.
+
+Off-topic messages are drawn (seed 0) to `ratio` per in-scope question; none of them is used in
+training or calibration. Each message is matched by the shop's Matcher and scored under:
+  product   the calibrated thresholds, the off-topic guard included (what queries use);
+  no_guard  the same thresholds with the guard off (the score and lead thresholds alone).
+Then the ten off-topic messages that came closest to an answer (answered ones first, by score)
+are marked as matching nothing (store.add_negatives), with no retraining, and everything is
+matched again: those ten, the other drawn messages of their intents, and the in-scope share.
+
+Third-party data is read from ../shared/datasets and never copied; absent data skips the shop.
+Trained shops are kept under bench/out/offtopic_mix/ (--reuse measures them again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import datasets  # noqa: E402
+from bench.losses import OUT  # noqa: E402
+
+MARKED = 10
+
+
+def demo_shop():
+    from desktop_app.core.demo import DEMO_SHOP, sample_queries
+    from desktop_app.core.io_formats import read_rows
+    from desktop_app.paths import resource
+
+    smp = datasets.smp2019()
+    if smp is None:
+        return None
+    rows, _ = read_rows(resource("demo_shop", "demo_shop.csv"))
+    in_scope = [(q["query"], q["expected"]) for q in sample_queries() if q["expected"].strip()]
+    pool = [(t, c) for split in ("train", "dev", "test") for t, c in smp[split]]
+    return {"name": DEMO_SHOP, "rows": rows, "in_scope": in_scope, "pool": pool}
+
+
+def smp_shop(seed: int = 0):
+    smp = datasets.smp2019()
+    dialogflow = datasets.dialogflow_zh()
+    if smp is None:
+        return None
+    domains = sorted({c.split(".")[0] for split in smp.values() for _, c in split})
+    rng = random.Random(seed)
+    mine = set(rng.sample(domains, len(domains) // 2))
+    train = [(t, c) for t, c in smp["train"] if c.split(".")[0] in mine]
+    rows, first = datasets.as_import_rows(train)
+    in_scope = [(t, first[c]) for t, c in smp["test"] if c in first]
+    pool = [(t, c) for split in ("train", "dev", "test") for t, c in smp[split] if c.split(".")[0] not in mine]
+    if dialogflow is not None:
+        pool += [(t, "dialogflow." + c) for split in dialogflow.values() for t, c in split]
+    return {"name": "smp2019-shop", "rows": rows, "in_scope": in_scope, "pool": pool, "domains": sorted(mine)}
+
+
+def build(spec: dict, home: Path, reuse: bool):
+    from desktop_app.core.pipeline import retrain
+    from desktop_app.core.store import Store
+
+    if reuse and (home / Store.FILENAME).is_file():
+        store = Store(home)
+        shop = store.shop(spec["name"])
+        if store.active_version(shop.id) is not None:
+            store.delete_negatives(shop.id, [n.id for n in store.negatives(shop.id)])
+            return store, shop.id, None
+        store.close()
+    shutil.rmtree(home, ignore_errors=True)
+    store = Store(home)
+    shop = store.create_shop(spec["name"])
+    store.import_rows(shop.id, spec["rows"], skip_conflicts=True)
+    t0 = time.time()
+    retrain(store, shop.id)
+    return store, shop.id, round(time.time() - t0, 1)
+
+
+def decisions(results, thresholds: dict, guard: bool):
+    from desktop_app.core.calibration import GUARD_OFF, decide
+
+    t = dict(thresholds) if guard else {**thresholds, "guard": GUARD_OFF}
+    out = []
+    for r in results:
+        s1 = r.matches[0].score if r.matches else None
+        s2 = r.matches[1].score if len(r.matches) > 1 else None
+        n1 = r.offtopic["score"] if (r.offtopic and guard) else None
+        out.append(decide(s1, s2, t, r.twin, n1))
+    return out
+
+
+def measure(results, expected, decided) -> dict:
+    """expected: a standard question text for in-scope, None for off-topic."""
+    n_in = sum(e is not None for e in expected)
+    n_off = len(expected) - n_in
+    answered = [(r, e) for r, e, d in zip(results, expected, decided) if d == "answer"]
+    right = sum(1 for r, e in answered if e is not None and r.matches[0].standard_question == e)
+    in_answered = sum(1 for _, e in answered if e is not None)
+    off_answered = sum(1 for _, e in answered if e is None)
+    suggested_ok = sum(1 for r, e, d in zip(results, expected, decided) if e is not None and d == "suggest"
+                       and e in [m.standard_question for m in r.matches[:3]])
+    return {"n_in_scope": n_in, "n_offtopic": n_off, "answered": len(answered), "right": right,
+            "precision": round(right / len(answered), 4) if answered else None,
+            "in_scope_answered": round(in_answered / n_in, 4), "in_scope_answered_right": round(right / n_in, 4),
+            "in_scope_suggested_right": round(suggested_ok / n_in, 4),
+            "offtopic_answered": off_answered, "offtopic_not_answered": round(1 - off_answered / max(n_off, 1), 4)}
+
+
+def run(spec: dict, ratio: float, reuse: bool, seed: int = 0) -> dict:
+    from desktop_app.core.matcher import Matcher
+    from desktop_app.core.normalize import normalize_text
+
+    home = OUT / "offtopic_mix" / spec["name"]
+    store, shop_id, train_s = build(spec, home, reuse)
+    matcher = Matcher.open(store, shop_id)
+    shop_texts = set(matcher.index.texts.values())
+    in_scope = [(t, e) for t, e in spec["in_scope"] if normalize_text(t) not in shop_texts]
+    known = set(matcher.offtopic_index.texts.values())  # the built-in set: never measured on
+    pool = [(t, c) for t, c in dict.fromkeys(spec["pool"]) if normalize_text(t) not in shop_texts | known]
+    rng = random.Random(seed)
+    drawn = rng.sample(pool, min(len(pool), int(ratio * len(in_scope))))
+    texts = [t for t, _ in in_scope] + [t for t, _ in drawn]
+    expected = [e for _, e in in_scope] + [None] * len(drawn)
+    results = matcher.query_many(texts)
+    thresholds = matcher.thresholds
+    out = {"shop": spec["name"], "train_seconds": train_s, "version": matcher.version.id,
+           "thresholds": {k: thresholds.get(k) for k in ("answer", "margin", "guard", "suggest")},
+           "overlap_with_builtin": len(dict.fromkeys(spec["pool"])) - len(pool) - sum(
+               1 for t, _ in dict.fromkeys(spec["pool"]) if normalize_text(t) in shop_texts),
+           "domains": spec.get("domains")}
+    for name, guard in (("product", True), ("no_guard", False)):
+        out[name] = measure(results, expected, decisions(results, thresholds, guard))
+    decided = decisions(results, thresholds, True)
+    out["offtopic_answered_examples"] = [
+        {"text": r.text, "intent": drawn[i - len(in_scope)][1], "to": r.matches[0].standard_question,
+         "score": r.matches[0].score, "offtopic": r.offtopic}
+        for i, (r, d) in enumerate(zip(results, decided)) if i >= len(in_scope) and d == "answer"][:20]
+
+    # The operator marks the ten that came closest to an answer as matching nothing.
+    off = [(i, r) for i, r in enumerate(results) if i >= len(in_scope) and r.matches]
+    off.sort(key=lambda x: (decided[x[0]] != "answer", -x[1].matches[0].score))
+    marked = off[:MARKED]
+    marked_intents = {drawn[i - len(in_scope)][1] for i, _ in marked}
+    store.add_negatives(shop_id, [r.text for _, r in marked], source="manual")
+    after = matcher.query_many(texts)
+    decided_after = decisions(after, matcher.thresholds, True)
+    marked_ids = {i for i, _ in marked}
+    siblings = [i for i in range(len(in_scope), len(texts))
+                if drawn[i - len(in_scope)][1] in marked_intents and i not in marked_ids]
+    # every other held-out message of those intents, not only the drawn ones
+    rest = [t for t, c in pool if c in marked_intents and t not in {texts[i] for i in marked_ids}]
+    rest_results = matcher.query_many(rest) if rest else []
+    rest_decided = decisions(rest_results, matcher.thresholds, True)
+    out["after_marking"] = {
+        "marked": [{"text": r.text, "intent": drawn[i - len(in_scope)][1], "was": decided[i]} for i, r in marked],
+        "marked_not_answered": sum(decided_after[i] != "answer" for i in marked_ids),
+        "drawn_siblings": len(siblings),
+        "drawn_siblings_answered_before": sum(decided[i] == "answer" for i in siblings),
+        "drawn_siblings_answered_after": sum(decided_after[i] == "answer" for i in siblings),
+        "intent_messages": len(rest),
+        "intent_messages_not_answered": round(sum(d != "answer" for d in rest_decided) / max(len(rest), 1), 4),
+        "mix": measure(after, expected, decided_after),
+    }
+    out["after_marking"]["in_scope_answered_drop_points"] = round(
+        100 * (out["product"]["in_scope_answered"] - out["after_marking"]["mix"]["in_scope_answered"]), 2)
+    store.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shops", default="demo,smp")
+    ap.add_argument("--ratio", type=float, default=10.0)
+    ap.add_argument("--reuse", action="store_true", help="measure the shops trained by an earlier run")
+    ap.add_argument("--json", default=str(OUT / "offtopic_mix.json"))
+    args = ap.parse_args()
+    makers = {"demo": demo_shop, "smp": smp_shop}
+    report = {}
+    for name in args.shops.split(","):
+        spec = makers[name]()
+        if spec is None:
+            continue
+        t0 = time.time()
+        report[name] = run(spec, args.ratio, args.reuse)
+        report[name]["seconds"] = round(time.time() - t0, 1)
+        r = report[name]
+        print(f"{name}: thresholds {r['thresholds']}")
+        for key in ("product", "no_guard"):
+            m = r[key]
+            print(f"  {key:9s} precision {m['precision']}  in-scope answered {m['in_scope_answered']:.1%} "
+                  f"(right {m['in_scope_answered_right']:.1%}, suggested right {m['in_scope_suggested_right']:.1%})  "
+                  f"off-topic answered {m['offtopic_answered']}/{m['n_offtopic']}")
+        a = r["after_marking"]
+        print(f"  after marking {len(a['marked'])}: {a['marked_not_answered']} of them not answered; other messages of "
+              f"their intents not answered {a['intent_messages_not_answered']:.1%} ({a['intent_messages']}); "
+              f"precision {a['mix']['precision']}, in-scope answered -{a['in_scope_answered_drop_points']} points")
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Known off-topic messages: the built-in set and the shop's own negatives, as a second index.
+
+Real chat traffic is mostly not the shop's FAQ, and score thresholds alone cannot tell a
+chit-chat message that lands at 0.83 on a catch-all standard question from a real question at
+0.83 (issue 10's robot-vacuum shop: answered precision 0.78 at ten off-topic messages per
+in-scope one). So the matcher also looks up the nearest *known* off-topic message: a query that
+sits as close to one as to its best standard question is not answered. Known off-topic messages
+are the built-in set (resources/offtopic/, written for the project, plus none_questions.txt)
+and the messages the operator marked as matching nothing (store negatives), which therefore
+take effect at once, with no retraining.
+
+They live in an index of their own beside the shop's (`offtopic_index_path`): the shop index
+stays what the report and the doctor read, and the guard costs one more top-k search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .normalize import dedup_key, normalize_text
+from .store_records import IndexEntry
+
+BUILTIN_BASE = 1 << 40  # labels of built-in messages; a shop negative's label is its id
+OWN = -1  # IndexEntry.standard_id of a shop negative
+BUILTIN = -2  # ... of a built-in message
+
+
+def _lines(path: Path) -> list[str]:
+    return [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def builtin_offtopic() -> tuple[str, ...]:
+    """Every built-in off-topic message, normalised, de-duplicated, in a stable order."""
+    from ..paths import resource
+
+    texts = []
+    folder = resource("offtopic")
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.txt")):
+            texts += _lines(path)
+    texts += _lines(resource("none_questions.txt"))
+    seen, out = set(), []
+    for text in texts:
+        key = dedup_key(text)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(normalize_text(text))
+    return tuple(out)
+
+
+def builtin_label(norm: str) -> int:
+    """A label that stays the same while the text does, whatever else the set gains or loses."""
+    return BUILTIN_BASE + int.from_bytes(hashlib.sha1(norm.encode("utf-8")).digest()[:5], "big")
+
+
+def offtopic_entries(store, shop_id: int, shop_entries: list[IndexEntry] | None = None) -> list[IndexEntry]:
+    """What the off-topic index holds: the shop's negatives, then the built-in messages that are
+    not also one of the shop's own questions (the shop's word wins). `shop_entries`: the shop
+    index's entries when the caller has them."""
+    own = [IndexEntry(n.id, OWN, n.norm) for n in store.negatives(shop_id)]
+    shop_entries = store.index_entries(shop_id) if shop_entries is None else shop_entries
+    shop_keys = {dedup_key(e.norm) for e in shop_entries} | {dedup_key(e.norm) for e in own}
+    seen: set[int] = set()
+    builtin = []
+    for norm in builtin_offtopic():
+        label = builtin_label(norm)
+        if dedup_key(norm) not in shop_keys and label not in seen:
+            seen.add(label)
+            builtin.append(IndexEntry(label, BUILTIN, norm))
+    return own + builtin
+
+
+def offtopic_index_path(index_path: Path) -> Path:
+    index_path = Path(index_path)
+    return index_path.with_name(index_path.stem + ".offtopic" + index_path.suffix)
+
+
+def nearest_offtopic(queries: np.ndarray, vectors: np.ndarray, labels: np.ndarray,
+                     own_labels: list[int | None] | None = None, chunk: int = 512) -> np.ndarray:
+    """Per query, the best cosine to a known off-topic message (`vectors`, with index `labels`),
+    leaving out the query's own entry (`own_labels[i]`) so that a built-in message scored as a
+    held-out question does not meet itself. NO_OFFTOPIC where nothing is known."""
+    from .calibration import NO_OFFTOPIC
+
+    out = np.full(len(queries), NO_OFFTOPIC, dtype=np.float64)
+    if not len(queries) or not len(vectors):
+        return out
+    row_of = {int(lab): i for i, lab in enumerate(labels)}
+    for start in range(0, len(queries), chunk):
+        sims = queries[start:start + chunk] @ vectors.T
+        if own_labels is not None:
+            for i, lab in enumerate(own_labels[start:start + chunk]):
+                if lab is not None and int(lab) in row_of:
+                    sims[i, row_of[int(lab)]] = -np.inf
+        out[start:start + chunk] = sims.max(axis=1)
+    return np.where(np.isfinite(out), out, NO_OFFTOPIC)
