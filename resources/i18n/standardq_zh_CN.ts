@@ -547,6 +547,18 @@ Only the standard questions and a few of their similar questions are sent, nothi
         <translation>（这个标准问还没有答案）</translation>
     </message>
     <message>
+        <source>Add it to the shop&apos;s off-topic messages: it and messages close to it get no answer, at once, without retraining</source>
+        <translation>加入本店的无关消息：它和与它相近的消息将不再被回答，立即生效，无需重新训练</translation>
+    </message>
+    <message>
+        <source>Close to a known off-topic message</source>
+        <translation>接近一条已知的无关消息</translation>
+    </message>
+    <message>
+        <source>Close to a message this shop marked as matching nothing</source>
+        <translation>接近一条本店标记为“不匹配任何问题”的消息</translation>
+    </message>
+    <message>
         <source>It matches nothing</source>
         <translation>它不匹配任何标准问</translation>
     </message>
@@ -557,6 +569,10 @@ Only the standard questions and a few of their similar questions are sent, nothi
     <message>
         <source>Keep this question for evaluation:</source>
         <translation>把这个问题留作评估：</translation>
+    </message>
+    <message>
+        <source>Never answer it</source>
+        <translation>永不回答</translation>
     </message>
     <message>
         <source>Not kept</source>
@@ -1586,6 +1602,10 @@ Add one with New, or import a file.</source>
         <translation>使用这些阈值</translation>
     </message>
     <message>
+        <source>With {r} off-topic messages for each in-scope one, as in real chat traffic, answers would be right {p} of the time.</source>
+        <translation>若每条店内问题伴随 {r} 条无关消息（真实聊天流量的情形），回答的正确率为 {p}。</translation>
+    </message>
+    <message>
         <source>best entry</source>
         <translation>最佳条目</translation>
     </message>
@@ -1640,6 +1660,10 @@ Add one with New, or import a file.</source>
     <message>
         <source>“{a}” and “{b}” are very close (centroid cosine {cosine:.3f}): the same question, or in need of more distinct similar questions</source>
         <translation>“{a}”与“{b}”非常接近（中心余弦 {cosine:.3f}）：可能是同一个问题，或需要更有区分度的相似问</translation>
+    </message>
+    <message>
+        <source>“{standard}” draws off-topic messages: {n} of {total} known ones land on it at {score:.2f} or more, e.g. {examples}; give it sharper similar questions and mark such messages as matching nothing</source>
+        <translation>“{standard}”吸引无关消息：{total} 条已知无关消息中有 {n} 条落在它上面，得分 ≥ {score:.2f}，例如 {examples}；请为它补充更明确的相似问，并把这类消息标记为“不匹配任何问题”</translation>
     </message>
     <message>
         <source>“{standard}” has {n} similar questions; {min} or more train it well</source>
