@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_eval_commands(sub)
     add_serving_commands(sub)
     add_negatives_commands(sub)
+    add_inbox_commands(sub)
     return p
 
 

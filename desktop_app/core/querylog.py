@@ -7,6 +7,12 @@ them writes; writes are short transactions retried while the file is busy.
 
 `QueryLogWriter` takes rows off the request path: a thread that writes what has queued up every
 0.2 s (or 500 rows) in one transaction, and everything on `close()`.
+
+The same file holds what is derived from the log: each row's normalised text (`norm`, filled in
+by the writer's thread, so the request path does no extra work), the encoder embeddings of the
+texts the inbox groups (log_embeddings.py) and the inbox's groups and undo journal (inbox_db.py).
+Derived data lives with what it is derived from: deleting this file resets the inbox with it,
+and the shop store, which is trained from and exported, never holds traffic.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from .normalize import normalize_text
 
 FILE_NAME = "querylog.sqlite"
 SOURCES = ("served", "imported")
@@ -50,9 +58,77 @@ MIGRATIONS = [
     );
     CREATE INDEX queries_shop_ts ON queries (shop_id, ts);
     """,
+    # 2: normalize_text(text), what the inbox counts and groups by (older rows: filled by fill_norms)
+    """
+    ALTER TABLE queries ADD COLUMN norm TEXT;
+    CREATE INDEX queries_shop_norm ON queries (shop_id, norm);
+    """,
+    # 3: the encoder's vector of a logged text, per model version (log_embeddings.py)
+    """
+    CREATE TABLE embeddings (
+        shop_id INTEGER NOT NULL,
+        model_version INTEGER NOT NULL,
+        norm TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (shop_id, model_version, norm)
+    ) WITHOUT ROWID;
+    """,
+    # 4: the inbox (inbox_db.py): groups of unanswered texts, their members, the undo journal
+    """
+    CREATE TABLE inbox_state (
+        shop_id INTEGER PRIMARY KEY,
+        model_version INTEGER,
+        store_revision INTEGER,
+        seen_rowid INTEGER NOT NULL DEFAULT 0,
+        seen_feedback_ts REAL NOT NULL DEFAULT 0,
+        generation INTEGER NOT NULL DEFAULT 0,
+        holdback TEXT NOT NULL DEFAULT '{}',
+        updated_ts REAL
+    );
+    CREATE TABLE inbox_groups (
+        id INTEGER PRIMARY KEY,
+        shop_id INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        medoid TEXT,
+        action_id INTEGER,
+        created_ts REAL NOT NULL,
+        updated_ts REAL NOT NULL
+    );
+    CREATE INDEX inbox_groups_shop ON inbox_groups (shop_id, status);
+    CREATE TABLE inbox_members (
+        shop_id INTEGER NOT NULL,
+        norm TEXT NOT NULL,
+        group_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        last_ts REAL,
+        no_match INTEGER NOT NULL DEFAULT 0,
+        suggest INTEGER NOT NULL DEFAULT 0,
+        feedback INTEGER NOT NULL DEFAULT 0,
+        chosen_id INTEGER,
+        status TEXT NOT NULL DEFAULT 'open',
+        action_id INTEGER,
+        PRIMARY KEY (shop_id, norm)
+    );
+    CREATE INDEX inbox_members_group ON inbox_members (group_id);
+    CREATE TABLE inbox_actions (
+        id INTEGER PRIMARY KEY,
+        shop_id INTEGER NOT NULL,
+        ts REAL NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        undone_ts REAL
+    );
+    """,
 ]
 COLUMNS = ("id", "ts", "shop_id", "source", "channel", "session", "text", "decision", "top_id", "top_score",
-           "second_id", "second_score", "top3", "model_version", "latency_ms", "cached")
+           "second_id", "second_score", "top3", "model_version", "latency_ms", "cached", "norm")
+NORM_BATCH = 2000
+
+
+def _norm_of(row: dict) -> str:
+    """The row's normalised text: computed here, in the writer's thread, off the request path."""
+    return row.get("norm") or normalize_text(row.get("text") or "")
 
 
 def new_query_id() -> str:
@@ -128,6 +204,16 @@ class QueryLog:
 
         self._retry(tx)
 
+    def transaction(self, fn):
+        """`fn()` inside BEGIN IMMEDIATE ... COMMIT, retried while another process writes; its result."""
+        def tx():
+            self.db.execute("BEGIN IMMEDIATE")
+            result = fn()
+            self.db.execute("COMMIT")
+            return result
+
+        return self._retry(tx)
+
     def _retry(self, fn, deadline_s: float = BUSY_RETRY_S):
         """Run `fn`, retrying while another process holds the write lock."""
         end, wait = time.monotonic() + deadline_s, 0.01
@@ -139,22 +225,42 @@ class QueryLog:
                     self.db.execute("ROLLBACK")
                 if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > end:
                     raise
+            except BaseException:  # any other failure (a cancelled job too): nothing half-written stays
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
                 time.sleep(wait)
                 wait = min(wait * 2, 0.5)
 
     # -- writes -------------------------------------------------------------------------------
-    def write(self, rows: list[dict]) -> None:
+    def write(self, rows: list[dict]) -> int:
+        """Insert rows (a row whose id is already logged is skipped); returns how many were new."""
         if not rows:
-            return
+            return 0
         sql = f"INSERT OR IGNORE INTO queries ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-        values = [tuple(r.get(c) for c in COLUMNS) for r in rows]
+        values = [tuple(_norm_of(r) if c == "norm" else r.get(c) for c in COLUMNS) for r in rows]
+        return self.transaction(lambda: self.db.executemany(sql, values).rowcount)
 
-        def tx():
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany(sql, values)
-            self.db.execute("COMMIT")
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        """Which of these query ids are logged already (a resumed import skips them)."""
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update(r[0] for r in self.db.execute(
+                f"SELECT id FROM queries WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
 
-        self._retry(tx)
+    def fill_norms(self, shop_id: int) -> int:
+        """Compute `norm` for rows logged before it existed; returns how many were filled."""
+        filled = 0
+        while True:
+            rows = self.db.execute("SELECT id, text FROM queries WHERE shop_id = ? AND norm IS NULL LIMIT ?",
+                                   (shop_id, NORM_BATCH)).fetchall()
+            if not rows:
+                return filled
+            values = [(normalize_text(text or ""), qid) for qid, text in rows]
+            self.transaction(lambda: self.db.executemany("UPDATE queries SET norm = ? WHERE id = ?", values))
+            filled += len(rows)
 
     def feedback(self, query_id: str, *, helpful: bool | None = None, chosen_id: int | None = None) -> bool:
         """Record feedback on a logged query; False when no such query was logged."""
@@ -182,7 +288,7 @@ class QueryLog:
             self.db.execute("ATTACH DATABASE ? AS other", (str(other),))
             try:
                 self.db.execute("BEGIN IMMEDIATE")
-                cols = ", ".join(COLUMNS + ("helpful", "chosen_id", "feedback_ts"))
+                cols = ", ".join(COLUMNS + ("helpful", "chosen_id", "feedback_ts"))  # norm: NULL ones filled later
                 self.db.execute(f"INSERT OR IGNORE INTO main.queries ({cols}) SELECT {cols} FROM other.queries")
                 self.db.execute("COMMIT")
             finally:
