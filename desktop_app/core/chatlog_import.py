@@ -15,8 +15,9 @@ served question.
   normalised text once per import; the vectors the matcher computed are stored for the inbox
   (log_embeddings.VectorTap) for what was not answered, so grouping needs no encoding.
 - **Cancel / resume**: each batch is written as it is done; a cancelled import keeps what it
-  wrote, and importing the same file again skips the rows already logged (row ids are derived
-  from the shop, session, time and text) and goes on from there.
+  wrote, and importing the same file again skips the rows already logged and goes on from there.
+  Row ids are derived from the shop, session, time and text, not the file, so the same message
+  in an overlapping export (or the same export saved as .xlsx) is not logged twice either.
 """
 
 from __future__ import annotations
