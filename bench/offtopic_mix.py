@@ -8,7 +8,8 @@ Two shops, each trained through the product's own pipeline with the defaults (co
 .retrain, which calibrates on the version's validation split and the built-in off-topic set):
 
 - demo: the demo shop (resources/demo_shop); in scope: its sample consumer questions with an
-  expected standard question; off topic: smp2019-ecdt utterances (voice-assistant commands,
+  expected standard question and bench/data/demo_in_scope.csv (two per standard question,
+  written for the project, never trained on); off topic: smp2019-ecdt utterances (voice-assistant commands,
   health, cooking, travel...), none of them about robot vacuums.
 - smp: smp2019-ecdt as a shop: a seeded half of the domains are its standard questions (train
   rows as similar questions, a class's first row as its text); in scope: their test rows; off
@@ -55,6 +56,12 @@ def demo_shop():
         return None
     rows, _ = read_rows(resource("demo_shop", "demo_shop.csv"))
     in_scope = [(q["query"], q["expected"]) for q in sample_queries() if q["expected"].strip()]
+    extra = ROOT / "bench" / "data" / "demo_in_scope.csv"  # written for the project, two per question
+    if extra.is_file():
+        import csv
+
+        with extra.open(encoding="utf-8") as f:
+            in_scope += [(q["query"], q["expected"]) for q in csv.DictReader(f) if q["expected"].strip()]
     pool = [(t, c) for split in ("train", "dev", "test") for t, c in smp[split]]
     return {"name": DEMO_SHOP, "rows": rows, "in_scope": in_scope, "pool": pool}
 
@@ -152,7 +159,7 @@ def run(spec: dict, ratio: float, reuse: bool, seed: int = 0) -> dict:
         out[name] = measure(results, expected, decisions(results, thresholds, guard))
     decided = decisions(results, thresholds, True)
     out["offtopic_answered_examples"] = [
-        {"text": r.text, "intent": drawn[i - len(in_scope)][1], "to": r.matches[0].standard_question,
+        {"text": r.query, "intent": drawn[i - len(in_scope)][1], "to": r.matches[0].standard_question,
          "score": r.matches[0].score, "offtopic": r.offtopic}
         for i, (r, d) in enumerate(zip(results, decided)) if i >= len(in_scope) and d == "answer"][:20]
 
@@ -161,7 +168,7 @@ def run(spec: dict, ratio: float, reuse: bool, seed: int = 0) -> dict:
     off.sort(key=lambda x: (decided[x[0]] != "answer", -x[1].matches[0].score))
     marked = off[:MARKED]
     marked_intents = {drawn[i - len(in_scope)][1] for i, _ in marked}
-    store.add_negatives(shop_id, [r.text for _, r in marked], source="manual")
+    store.add_negatives(shop_id, [r.query for _, r in marked], source="manual")
     after = matcher.query_many(texts)
     decided_after = decisions(after, matcher.thresholds, True)
     marked_ids = {i for i, _ in marked}
@@ -172,7 +179,7 @@ def run(spec: dict, ratio: float, reuse: bool, seed: int = 0) -> dict:
     rest_results = matcher.query_many(rest) if rest else []
     rest_decided = decisions(rest_results, matcher.thresholds, True)
     out["after_marking"] = {
-        "marked": [{"text": r.text, "intent": drawn[i - len(in_scope)][1], "was": decided[i]} for i, r in marked],
+        "marked": [{"text": r.query, "intent": drawn[i - len(in_scope)][1], "was": decided[i]} for i, r in marked],
         "marked_not_answered": sum(decided_after[i] != "answer" for i in marked_ids),
         "drawn_siblings": len(siblings),
         "drawn_siblings_answered_before": sum(decided[i] == "answer" for i in siblings),
