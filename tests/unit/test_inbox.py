@@ -264,3 +264,47 @@ def test_hold_back_one_in_five_as_test_questions(inbox, matcher, store, shop):
     actions.undo(inbox)
     assert store.test_questions(shop.id) == [] and store.similars(sq.id, source="log") == []
     assert inbox.db.state()["holdback"] == {"accept": [0, 0], "none": [0, 0]}
+
+
+def test_empty_log_and_cancelled_update(inbox, matcher):
+    from desktop_app.core.reporter import Cancelled, Reporter
+
+    result = inbox.update(matcher)
+    assert (result.new_texts, result.new_groups) == (0, 0) and inbox.groups(matcher) == []
+    assert inbox.counts().messages == 0
+
+    class CancelWhileGrouping(Reporter):
+        def stage(self, name, total=None):
+            if name == "group":
+                self.cancel()
+                self.check_cancel()
+
+    log_rows(inbox, ["有没有赠品"])
+    with pytest.raises(Cancelled):
+        inbox.update(matcher, CancelWhileGrouping())
+    assert inbox.counts().texts == 0 and inbox.needs_update(matcher.version.id)  # nothing half-written
+    assert inbox.update(matcher).encoded == 0  # the vector computed before the cancel was kept
+
+
+def test_a_fix_during_an_update_is_not_written_over(inbox, matcher, store, shop, tmp_path):
+    from desktop_app.core.reporter import Reporter
+
+    groups = grouped(inbox, matcher)
+    target = groups[frozenset(B)].id
+    other = Inbox(store, QueryLog(tmp_path / "querylog.sqlite"), shop.id)  # the GUI thread's own
+
+    class FixMeanwhile(Reporter):
+        fixed = False
+
+        def stage(self, name, total=None):
+            if name == "group" and not self.fixed:
+                self.fixed = True
+                actions.ignore(other, [target])
+
+    log_rows(inbox, ["另一个新问题"])
+    place(inbox, matcher.version.id, {"另一个新问题": direction(9).astype(np.float32)})
+    result = inbox.update(matcher, FixMeanwhile(), distance=0.2)
+    assert result.new_texts == 1
+    shown = by_text(inbox.groups(matcher))
+    assert frozenset(B) not in shown and frozenset(A) in shown and frozenset(["另一个新问题"]) in shown
+    other.close()
