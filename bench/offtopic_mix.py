@@ -83,6 +83,36 @@ def smp_shop(seed: int = 0):
     return {"name": "smp2019-shop", "rows": rows, "in_scope": in_scope, "pool": pool, "domains": sorted(mine)}
 
 
+def train_on_offtopic(every: int) -> None:
+    """Experiment (--train-offtopic): one in `every` built-in off-topic messages joins training as
+    extra classes, one per file (chit-chat, assistant commands, ...), so the margin loss also pushes
+    the shop's questions away from them; those messages then leave the calibration and report sets
+    (they would be scored as trained on). Patched in this process only."""
+    from desktop_app.core import offtopic, report
+    from desktop_app.core.normalize import dedup_key, normalize_text
+    from desktop_app.core.store_models import ModelDataMixin
+    from desktop_app.paths import resource
+
+    trained = {}
+    for path in sorted(resource("offtopic").glob("*.txt")):
+        texts = [normalize_text(x) for x in offtopic._lines(path)]
+        trained[path.stem] = [t for t in dict.fromkeys(texts) if t and offtopic.builtin_label(t) % every == 0]
+    keys = {dedup_key(t) for texts in trained.values() for t in texts}
+    report.builtin_offtopic = lambda: tuple(t for t in offtopic.builtin_offtopic() if dedup_key(t) not in keys)
+    original = ModelDataMixin.training_snapshot
+
+    def snapshot(self, shop_id):
+        snap = original(self, shop_id)
+        own = {dedup_key(c["text"]) for c in snap["classes"]} | {dedup_key(t) for c in snap["classes"] for t in c["similar"]}
+        for i, (kind, texts) in enumerate(trained.items()):
+            texts = [t for t in texts if dedup_key(t) not in own]
+            snap["classes"].append({"id": -1 - i, "text": texts[0], "similar": texts[1:],
+                                    "generated": [False] * (len(texts) - 1)})
+        return snap
+
+    ModelDataMixin.training_snapshot = snapshot
+
+
 def build(spec: dict, home: Path, reuse: bool):
     from desktop_app.core.pipeline import retrain
     from desktop_app.core.store import Store
@@ -133,11 +163,11 @@ def measure(results, expected, decided) -> dict:
             "offtopic_answered": off_answered, "offtopic_not_answered": round(1 - off_answered / max(n_off, 1), 4)}
 
 
-def run(spec: dict, ratio: float, reuse: bool, seed: int = 0) -> dict:
+def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int = 0) -> dict:
     from desktop_app.core.matcher import Matcher
     from desktop_app.core.normalize import normalize_text
 
-    home = OUT / "offtopic_mix" / spec["name"]
+    home = OUT / "offtopic_mix" / (spec["name"] + (f"-trainoff{train_every}" if train_every else ""))
     store, shop_id, train_s = build(spec, home, reuse)
     matcher = Matcher.open(store, shop_id)
     shop_texts = set(matcher.index.texts.values())
@@ -200,7 +230,11 @@ def main() -> None:
     ap.add_argument("--ratio", type=float, default=10.0)
     ap.add_argument("--reuse", action="store_true", help="measure the shops trained by an earlier run")
     ap.add_argument("--json", default=str(OUT / "offtopic_mix.json"))
+    ap.add_argument("--train-offtopic", type=int, default=0, metavar="EVERY",
+                    help="experiment: train on one in EVERY built-in off-topic messages as extra classes")
     args = ap.parse_args()
+    if args.train_offtopic:
+        train_on_offtopic(args.train_offtopic)
     makers = {"demo": demo_shop, "smp": smp_shop}
     report = {}
     for name in args.shops.split(","):
@@ -208,7 +242,7 @@ def main() -> None:
         if spec is None:
             continue
         t0 = time.time()
-        report[name] = run(spec, args.ratio, args.reuse)
+        report[name] = run(spec, args.ratio, args.reuse, train_every=args.train_offtopic)
         report[name]["seconds"] = round(time.time() - t0, 1)
         r = report[name]
         print(f"{name}: thresholds {r['thresholds']}")
