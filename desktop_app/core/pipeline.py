@@ -7,6 +7,8 @@ one has been exported and indexed, and a failed or cancelled run leaves it untou
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import random
 import shutil
@@ -20,6 +22,7 @@ from .config import TrainConfig
 from .encoders import input_prefix, resolve_base_model
 from .evaluation import class_scores, top1
 from .index import VectorIndex
+from .export import META_NAME, export_onnx, keep_only
 from .matcher import sync_index
 from .model_files import base_onnx_dir, version_dir
 from .reporter import NULL, Cancelled, Reporter
@@ -30,6 +33,7 @@ from .store import ModelVersion, Store, StoreError
 KEEP_VERSIONS = 3
 INT8_TOLERANCE = 0.005  # int8 serves queries if validation top-1 stays within 0.5 points
 LOO_MAX_QUERIES = 1500  # leave-one-out sample size for the untuned version's thresholds
+PARITY_TEXTS = 64  # torch against ONNX, once per export: a wrong export fails on any text
 
 
 @dataclass
@@ -130,8 +134,13 @@ def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder
     return store.update_version(version.id, thresholds=thresholds, metrics={**version.metrics, "report": report})
 
 
-def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NULL) -> tuple[str, dict, dict]:
+def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NULL,
+                    float_top1: float | None = None) -> tuple[str, dict | None, dict]:
     """float32 or int8 for queries: int8 if its top-1 stays within INT8_TOLERANCE of float32.
+
+    `float_top1` is float32's top-1 when the caller has it already (a retrain: torch's validation
+    top-1 of the epoch it keeps, which the float32 graph matches to parity cosine 0.999), so the
+    float32 graph is not loaded and run again.
 
     When the all-int8 graph misses, it is quantized again with the feed-forward down-projections
     left in float32 (export.FFN_DOWN: where fine-tuned encoders' activation outliers are; in a
@@ -141,10 +150,14 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
     from .export import FFN_DOWN, INT8_NAME, quantize_int8
 
     onnx_dir = Path(onnx_dir)
-    encoder = OnnxEncoder(onnx_dir, variant="float32")
-    f32, fused = evaluate(encoder), encoder.meta.get("fused", {})
-    del encoder  # free its session (the float32 graph) before int8 is quantized and tried
-    metrics = {f"{key}_float32": float(f32["correct"].mean()) if len(f32["correct"]) else None}
+    if float_top1 is not None:
+        f32, fused = None, json.loads((onnx_dir / META_NAME).read_text(encoding="utf-8")).get("fused", {})
+        metrics = {f"{key}_float32": float(float_top1)}
+    else:
+        encoder = OnnxEncoder(onnx_dir, variant="float32")
+        f32, fused = evaluate(encoder), encoder.meta.get("fused", {})
+        del encoder  # free its session (the float32 graph) before int8 is quantized and tried
+        metrics = {f"{key}_float32": float(f32["correct"].mean()) if len(f32["correct"]) else None}
     variant, chosen = "float32", f32
     floor = (metrics[f"{key}_float32"] or 0.0) - INT8_TOLERANCE
     if (onnx_dir / INT8_NAME).exists() and metrics[f"{key}_float32"] is not None:
@@ -187,8 +200,8 @@ def _evaluate_variant(encoder: OnnxEncoder, split, n_classes: int) -> dict:
 
 def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, reporter: Reporter = NULL,
             keep: int = KEEP_VERSIONS) -> RetrainResult:
-    from .export import export_onnx
     from .training import split_snapshot, train
+    from .vocab_models import extend_for_texts
 
     t0 = time.time()
     config = config or TrainConfig(base_model=load_settings(store, shop_id).effective_base_model)
@@ -204,13 +217,19 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
                                 data_revision=snapshot["revision"], status="training")
     vdir = version_dir(store.home, shop_id, version.id)
     try:
-        result = train(snapshot, config, base.path, prefix, vdir / "model", reporter)
-        reporter.check_cancel()
         texts = [t for c in snapshot["classes"] for t in [c["text"], *c["similar"]]]
-        parity = random.Random(config.seed).sample(texts, min(200, len(texts)))
-        exported = export_onnx(vdir / "model", vdir / "onnx", prefix=prefix, parity_texts=parity,
-                               max_length=config.max_length, reporter=reporter)
-        shutil.rmtree(vdir / "model", ignore_errors=True)  # the ONNX files are what queries use
+        # A trimmed base gets back the pieces this shop's texts use (vocab_models).
+        base_path = extend_for_texts(base.path, texts, prefix, vdir / "base", reporter)
+        result = train(snapshot, config, base_path, prefix, None, reporter)
+        shutil.rmtree(vdir / "base", ignore_errors=True)
+        reporter.check_cancel()
+        parity = random.Random(config.seed).sample(texts, min(PARITY_TEXTS, len(texts)))
+        # Exported from memory, parity checked once (torch against float32 ONNX), int8 quantized
+        # once; the accuracy guard below then runs on the int8 graph only.
+        exported = export_onnx(None, vdir / "onnx", prefix=prefix, parity_texts=parity,
+                               max_length=config.max_length, reporter=reporter,
+                               model=result.model, tokenizer=result.tokenizer, int8_check=False)
+        result.model = result.tokenizer = None
         reporter.check_cancel()
 
         reporter.stage("choose encoder")
@@ -221,12 +240,15 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
                    "parity_min_cosine": exported.parity_min_cosine,
                    "int8_min_cosine": exported.int8_min_cosine, "stopped_reason": result.stopped_reason}
         if split.val_texts:
+            torch_top1 = result.val_top1_after if not math.isnan(result.val_top1_after) else None
             variant, _, found = _choose_variant(
-                vdir / "onnx", lambda enc: _evaluate_variant(enc, split, n_classes), key="val_top1", reporter=reporter)
+                vdir / "onnx", lambda enc: _evaluate_variant(enc, split, n_classes), key="val_top1", reporter=reporter,
+                float_top1=torch_top1)
         else:  # tiny shop: nothing held out, so this is leave-one-out on training data
             variant, _, found = _choose_variant(
                 vdir / "onnx", lambda enc: _leave_one_out(enc, snapshot), key="loo_top1", reporter=reporter)
         metrics.update(found)
+        keep_only(vdir / "onnx", variant)  # a version keeps the graph that serves, nothing else
         # What the report needs later: the held-out questions, and which standard questions the
         # encoder saw (the others are the open set).
         metrics["heldout"] = [[t, snapshot["classes"][c]["id"]] for t, c in zip(split.val_texts, split.val_labels)]

@@ -166,6 +166,8 @@ class TrainResult:
     stopped_reason: str = ""  # '' / 'nan'
     history: list[dict] = field(default_factory=list)
     outliers: list[str] = field(default_factory=list)  # sub-center ArcFace: training texts far from their class
+    model: object = None  # the fine-tuned SentenceEncoder and its tokenizer, when out_dir is None
+    tokenizer: object = None
 
 
 def _embed(model, tokenizer, texts, prefix, max_length, batch_size=64):
@@ -187,8 +189,9 @@ def _embed(model, tokenizer, texts, prefix, max_length, batch_size=64):
     return emb
 
 
-def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out_dir: Path,
+def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out_dir: Path | None,
           reporter: Reporter = NULL) -> TrainResult:
+    """`out_dir` None keeps the fine-tuned model in memory (TrainResult.model) instead of saving it."""
     import torch
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
@@ -208,7 +211,7 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     reporter.log(f"{len(split.train_texts)} training texts, {len(split.val_texts)} validation, {n_classes} classes")
 
     tokenizer = AutoTokenizer.from_pretrained(base_path)
-    model = SentenceEncoder.from_pretrained(base_path)
+    model = SentenceEncoder.from_pretrained(base_path, dtype=torch.float32)  # a cached base stores float16
     if config.freeze_word_embeddings:
         model.freeze_word_embeddings()
     if config.train_layers is not None:
@@ -321,9 +324,11 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
         outliers = [split.train_texts[i] for i in found]
         if outliers:
             reporter.log(f"{len(outliers)} training texts sit far from their standard question's main sub-centre")
-    model.save(out_dir, tokenizer)
+    if out_dir is not None:
+        model.save(out_dir, tokenizer)
     return TrainResult(
-        out_dir=Path(out_dir), epochs_run=epoch, best_epoch=best_epoch, val_top1_before=before,
+        out_dir=Path(out_dir) if out_dir is not None else None, epochs_run=epoch, best_epoch=best_epoch, val_top1_before=before,
         val_top1_after=best_score, n_train=len(split.train_texts), n_val=len(split.val_texts),
         seconds=time.time() - t0, stopped_reason=stopped, history=history, outliers=outliers,
+        model=None if out_dir is not None else model, tokenizer=None if out_dir is not None else tokenizer,
     )

@@ -64,6 +64,11 @@ def test_retrain_activates_new_version_and_keeps_old_until_done(store, tiny_shop
     assert v1.params["runtime_variant"] in ("float32", "int8")
     assert any(e[0] == "metric" and e[1][0] == "loss" for e in rep.events)
     assert not (version_dir(store.home, tiny_shop.id, v1.id) / "model").exists()  # only ONNX is kept
+    # The version keeps the graph that serves and its tokenizer, nothing else (issue 11).
+    served = "model.int8.onnx" if v1.params["runtime_variant"] == "int8" else "model.onnx"
+    onnx = version_dir(store.home, tiny_shop.id, v1.id) / "onnx"
+    assert sorted(p.name for p in onnx.iterdir()) == sorted([served, "tokenizer.json", "standardq_encoder.json"])
+    assert not (version_dir(store.home, tiny_shop.id, v1.id) / "base").exists()
     assert Matcher.open(store, tiny_shop.id).query("发票怎么开").matches[0].standard_question == "怎么开发票"
 
 
