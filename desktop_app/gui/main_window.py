@@ -1,6 +1,6 @@
 """The main window: builds the panels and wires their signals. No business logic lives here.
 
-Left: the standard questions. Right: tabs for editing a question, testing queries, and the model.
+Left: the standard questions. Right: tabs for editing a question, testing queries, the model, the inbox.
 The status bar says how far the active model lags behind the shop's edits.
 """
 
@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QP
 from .. import __version__
 from ..core.services.versions import edits_since_training
 from ..core.store import Store, StoreError
-from . import i18n, window_settings
+from . import i18n, inbox_wiring, window_settings
 from .icons import icon
 from .messages import confirm, show_error
-from .style import PRIMARY, card
+from .style import PRIMARY, card, set_state
 from .widgets.augment_dialog import AugmentDialog
 from .widgets.import_dialog import ImportDialog, export_shop
 from .widgets.query_panel import QueryPanel
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._wire()
+        self.inbox = inbox_wiring.InboxWiring(self)  # the Inbox tab, its status-bar count, File ▸ Import chat log…
 
         if remember:
             window_settings.restore_layout(self, self.splitter)
@@ -431,9 +432,7 @@ class MainWindow(QMainWindow):
             tip = ""
         self.badge.setText(text)
         self.badge.setToolTip(tip)
-        self.badge.setProperty("state", state)
-        self.badge.style().unpolish(self.badge)
-        self.badge.style().polish(self.badge)
+        set_state(self.badge, state)
         self.badge.show()
 
     def eventFilter(self, obj, event) -> bool:
@@ -456,6 +455,7 @@ class MainWindow(QMainWindow):
         if self.augment_dialog is not None:  # what a generation run saved so far stays saved
             self.augment_dialog.cancel_and_wait()
         self.query_panel.cancel_and_wait()
+        self.inbox.shutdown()
         self.serve_switch.shutdown()  # stops the API server unless the operator chose to keep it
 
     def open_statistics(self):

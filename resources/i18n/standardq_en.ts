@@ -66,6 +66,65 @@ Only the standard questions and a few of their similar questions are sent, nothi
     </message>
 </context>
 <context>
+    <name>FixBar</name>
+    <message numerus="yes">
+        <source> %n held back as test questions.</source>
+        <translation>
+            <numerusform> %n held back as a test question.</numerusform>
+            <numerusform> %n held back as test questions.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n skipped: {why}</source>
+        <translation>
+            <numerusform>%n skipped: {why}</numerusform>
+            <numerusform>%n skipped: {why}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n text(s) as similar questions of “{q}”; they are matched at once.</source>
+        <translation>
+            <numerusform>Added %n text as a similar question of “{q}”; it is matched at once.</numerusform>
+            <numerusform>Added %n texts as similar questions of “{q}”; they are matched at once.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Ignored %n text(s).</source>
+        <translation>
+            <numerusform>Ignored %n text.</numerusform>
+            <numerusform>Ignored %n texts.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Marked %n text(s) as matching nothing.</source>
+        <translation>
+            <numerusform>Marked %n text as matching nothing.</numerusform>
+            <numerusform>Marked %n texts as matching nothing.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>New standard question “{q}” with %n similar question(s); its answer is still to be written.</source>
+        <translation>
+            <numerusform>New standard question “{q}” with %n similar question; its answer is still to be written.</numerusform>
+            <numerusform>New standard question “{q}” with %n similar questions; its answer is still to be written.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo the last fix ({what}, %n text(s)) (Ctrl+Z)</source>
+        <translation>
+            <numerusform>Undo the last fix ({what}, %n text) (Ctrl+Z)</numerusform>
+            <numerusform>Undo the last fix ({what}, %n texts) (Ctrl+Z)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Undone: %n text(s) are back in the inbox.</source>
+        <translation>
+            <numerusform>Undone: %n text is back in the inbox.</numerusform>
+            <numerusform>Undone: %n texts are back in the inbox.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message numerus="yes">
         <source> %n conflicting row(s) were left out.</source>
@@ -97,6 +156,54 @@ Only the standard questions and a few of their similar questions are sent, nothi
     </message>
 </context>
 <context>
+    <name>InboxPanel</name>
+    <message numerus="yes">
+        <source>%n group(s)</source>
+        <translation>
+            <numerusform>%n group</numerusform>
+            <numerusform>%n groups</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n groups selected</source>
+        <translation>
+            <numerusform>%n group selected</numerusform>
+            <numerusform>%n groups selected</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected text(s) of this group</source>
+        <translation>
+            <numerusform>%n selected text of this group</numerusform>
+            <numerusform>%n selected texts of this group</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n standard question(s) made here still need an answer:</source>
+        <translation>
+            <numerusform>%n standard question made here still needs an answer:</numerusform>
+            <numerusform>%n standard questions made here still need an answer:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>This group: %n text(s)</source>
+        <translation>
+            <numerusform>This group: %n text</numerusform>
+            <numerusform>This group: %n texts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>InboxWiring</name>
+    <message numerus="yes">
+        <source>Inbox: %n group(s)</source>
+        <translation>
+            <numerusform>Inbox: %n group</numerusform>
+            <numerusform>Inbox: %n groups</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n edit(s) since this model was made</source>
@@ -120,6 +227,13 @@ Only the standard questions and a few of their similar questions are sent, nothi
         <translation>
             <numerusform>%n edit since this model was trained (new questions are matched already; a retrain learns from them).</numerusform>
             <numerusform>%n edits since this model was trained (new questions are matched already; a retrain learns from them).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n similar question(s) came from the inbox since this model was trained: matched already, learnt by the next retrain.</source>
+        <translation>
+            <numerusform>%n similar question came from the inbox since this model was trained: matched already, learnt by the next retrain.</numerusform>
+            <numerusform>%n similar questions came from the inbox since this model was trained: matched already, learnt by the next retrain.</numerusform>
         </translation>
     </message>
 </context>

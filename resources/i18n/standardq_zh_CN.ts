@@ -315,6 +315,153 @@
     </message>
 </context>
 <context>
+    <name>ChatLogImportDialog</name>
+    <message>
+        <source>1. File</source>
+        <translation>1. 选择文件</translation>
+    </message>
+    <message>
+        <source>2. Columns: check what each column of the file holds</source>
+        <translation>2. 列：核对文件每一列的内容</translation>
+    </message>
+    <message>
+        <source>3. Only the consumer&apos;s messages</source>
+        <translation>3. 只导入顾客的消息</translation>
+    </message>
+    <message>
+        <source>A chat export of the shop platform: CSV or Excel (.xlsx)</source>
+        <translation>店铺平台导出的聊天记录：CSV 或 Excel (.xlsx)</translation>
+    </message>
+    <message>
+        <source>A text repeated in one conversation counts once</source>
+        <translation>同一会话中重复的消息只算一次</translation>
+    </message>
+    <message>
+        <source>About {n} of the {rows} messages are imported (empty and repeated ones are left out); each is matched by the active model and lands in the inbox if it is not answered.</source>
+        <translation>{rows} 条消息中约 {n} 条会被导入（空消息和重复消息除外）；每条都由当前模型匹配，没有回答的进入收件箱。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Chat log imported</source>
+        <translation>聊天记录已导入</translation>
+    </message>
+    <message>
+        <source>Chat logs (*.csv *.xlsx);;All files (*)</source>
+        <translation>聊天记录 (*.csv *.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Choose the column that holds the message text.</source>
+        <translation>请选择消息内容所在的列。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Import chat log</source>
+        <translation>导入聊天记录</translation>
+    </message>
+    <message>
+        <source>Mask personal data (phone, order and parcel numbers, addresses…), as the query log does</source>
+        <translation>遮蔽个人信息（手机号、订单号、快递单号、地址…），与查询日志相同</translation>
+    </message>
+    <message>
+        <source>Matching and logging the messages…</source>
+        <translation>正在匹配并记录消息…</translation>
+    </message>
+    <message>
+        <source>No sender column: every message is imported, the shop&apos;s replies too. Set the column that says who wrote each message to “sender”.</source>
+        <translation>没有发送方列：所有消息都会导入，包括店铺的回复。请把标明发送者的那一列设为“发送方”。</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop after the current batch; what was imported stays, and importing the same file again goes on from there.</source>
+        <translation>在当前批次后停止；已导入的保留，再次导入同一文件会从停下处继续。</translation>
+    </message>
+    <message>
+        <source>Stopped. {summary} Importing the same file again goes on from there.</source>
+        <translation>已停止。{summary} 再次导入同一文件会从停下处继续。</translation>
+    </message>
+    <message>
+        <source>The file has a header but no messages.</source>
+        <translation>文件只有表头，没有消息。</translation>
+    </message>
+    <message>
+        <source>The import failed: {error}</source>
+        <translation>导入失败：{error}</translation>
+    </message>
+    <message>
+        <source>The inbox groups what was not answered.</source>
+        <translation>没有回答的消息已在收件箱中归组。</translation>
+    </message>
+    <message>
+        <source>The shop&apos;s model is still loading: it matches each message as it is imported.</source>
+        <translation>店铺的模型还在加载：导入时要用它匹配每条消息。</translation>
+    </message>
+    <message>
+        <source>This file cannot be imported: {error}</source>
+        <translation>无法导入这个文件：{error}</translation>
+    </message>
+    <message>
+        <source>Tick at least one sender value that is the consumer.</source>
+        <translation>请至少勾选一个代表顾客的发送方。</translation>
+    </message>
+    <message>
+        <source>Who wrote each message is in “{col}”. Tick the values that are the consumer (买家, 顾客…): only their messages are imported.</source>
+        <translation>发送者在“{col}”列。请勾选代表顾客的值（买家、顾客…）：只导入他们的消息。</translation>
+    </message>
+    <message>
+        <source>message text</source>
+        <translation>消息内容</translation>
+    </message>
+    <message>
+        <source>not used</source>
+        <translation>不使用</translation>
+    </message>
+    <message>
+        <source>sender</source>
+        <translation>发送方</translation>
+    </message>
+    <message>
+        <source>session</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>{done} / {total} messages</source>
+        <translation>{done} / {total} 条消息</translation>
+    </message>
+    <message>
+        <source>{n} messages logged: {a} answered, {s} suggested, {m} not matched. Left out: {o} from other senders, {r} repeats, {e} empty, {b} imported before; {k} masked.</source>
+        <translation>已记录 {n} 条消息：回答 {a} 条，建议 {s} 条，未匹配 {m} 条。未导入：其他发送方 {o} 条，重复 {r} 条，空消息 {e} 条，之前已导入 {b} 条；遮蔽了 {k} 条。</translation>
+    </message>
+    <message>
+        <source>{rows} rows, {cols} columns. The first row of the preview says what each column holds; only the message text is required.</source>
+        <translation>共 {rows} 行、{cols} 列。预览的第一行标明每列的内容；只有消息内容是必需的。</translation>
+    </message>
+</context>
+<context>
     <name>Confirmer</name>
     <message numerus="yes">
         <source>Send %n standard question(s) of this shop to {provider} ({url}), asking for up to {k} paraphrases each?
@@ -344,6 +491,160 @@ Only the standard questions and a few of their similar questions are sent, nothi
     <message>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
+    </message>
+</context>
+<context>
+    <name>FixBar</name>
+    <message numerus="yes">
+        <source> %n held back as test questions.</source>
+        <translation>
+            <numerusform> 其中 %n 条留作测试题。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n skipped: {why}</source>
+        <translation>
+            <numerusform>跳过 %n 条：{why}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(Ctrl+Z undoes it)</source>
+        <translation>（Ctrl+Z 可撤销）</translation>
+    </message>
+    <message>
+        <source>Add as similar questions of “{q}”</source>
+        <translation>加为“{q}”的相似问</translation>
+    </message>
+    <message>
+        <source>Add as similar questions of…</source>
+        <translation>加为相似问…</translation>
+    </message>
+    <message>
+        <source>Add them as similar questions of “{q}”: matched at once, before any retraining. The arrow picks another standard question.</source>
+        <translation>把它们加为“{q}”的相似问：立即生效，无需重新训练。点箭头可选别的标准问。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n text(s) as similar questions of “{q}”; they are matched at once.</source>
+        <translation>
+            <numerusform>已把 %n 种问法加为“{q}”的相似问，立即生效。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Another standard question…</source>
+        <translation>其他标准问…</translation>
+    </message>
+    <message>
+        <source>Choose the standard question they are ways of asking</source>
+        <translation>选择它们所问的标准问</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>忽略</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ignored %n text(s).</source>
+        <translation>
+            <numerusform>已忽略 %n 种问法。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Marked %n text(s) as matching nothing.</source>
+        <translation>
+            <numerusform>已把 %n 种问法标为不匹配任何问题。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Matches nothing</source>
+        <translation>不匹配任何问题</translation>
+    </message>
+    <message>
+        <source>New standard question</source>
+        <translation>新建标准问</translation>
+    </message>
+    <message numerus="yes">
+        <source>New standard question “{q}” with %n similar question(s); its answer is still to be written.</source>
+        <translation>
+            <numerusform>已新建标准问“{q}”，带 %n 条相似问；答案还没写。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to undo</source>
+        <translation>没有可撤销的操作</translation>
+    </message>
+    <message>
+        <source>Take them out of the inbox without changing the shop; later texts like them are not shown again.</source>
+        <translation>从收件箱移除，不改动店铺数据；以后类似的问法也不再显示。</translation>
+    </message>
+    <message>
+        <source>The group&apos;s representative becomes a new standard question and its other texts its similar questions; the answer is left for you to write.</source>
+        <translation>用本组的代表问法新建标准问，其余问法作为它的相似问；答案留给你来写。</translation>
+    </message>
+    <message>
+        <source>These texts match no standard question: they become the shop&apos;s negatives, are never answered, and later texts like them are not shown again.</source>
+        <translation>这些问法不对应任何标准问：它们成为店铺的反例，永不回答，以后类似的问法也不再显示。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo the last fix ({what}, %n text(s)) (Ctrl+Z)</source>
+        <translation>
+            <numerusform>撤销上一次处理（{what}，%n 种问法）(Ctrl+Z)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Undone: %n text(s) are back in the inbox.</source>
+        <translation>
+            <numerusform>已撤销：%n 种问法回到收件箱。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Write it now</source>
+        <translation>现在去写</translation>
+    </message>
+    <message>
+        <source>added as similar questions</source>
+        <translation>加为相似问</translation>
+    </message>
+    <message>
+        <source>ignored</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>matches nothing</source>
+        <translation>不匹配任何问题</translation>
+    </message>
+    <message>
+        <source>new standard question</source>
+        <translation>新建标准问</translation>
+    </message>
+</context>
+<context>
+    <name>GroupModel</name>
+    <message>
+        <source>Consumers asked</source>
+        <translation>顾客的问法</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息数</translation>
+    </message>
+    <message>
+        <source>Near tie: the top two standard questions score almost the same; your decision here teaches the model most.</source>
+        <translation>难分高下：前两个标准问的得分几乎相同；你在这里的决定对模型最有帮助。</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Texts</source>
+        <translation>问法数</translation>
+    </message>
+    <message>
+        <source>Top suggestion</source>
+        <translation>首选建议</translation>
     </message>
 </context>
 <context>
@@ -475,6 +776,178 @@ Only the standard questions and a few of their similar questions are sent, nothi
     <message>
         <source>→</source>
         <translation>→</translation>
+    </message>
+</context>
+<context>
+    <name>InboxPanel</name>
+    <message>
+        <source> · {m} messages</source>
+        <translation> · {m} 条消息</translation>
+    </message>
+    <message>
+        <source> · {t} texts · {m} messages · updated {when}</source>
+        <translation> · {t} 种问法 · {m} 条消息 · {when} 更新</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n group(s)</source>
+        <translation>
+            <numerusform>%n 组</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n groups selected</source>
+        <translation>
+            <numerusform>已选 %n 组</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected text(s) of this group</source>
+        <translation>
+            <numerusform>本组选中的 %n 种问法</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n standard question(s) made here still need an answer:</source>
+        <translation>
+            <numerusform>在这里新建的 %n 个标准问还没有答案：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Choose or create a shop.</source>
+        <translation>请选择或新建店铺。</translation>
+    </message>
+    <message>
+        <source>Click: add to this one. Double-click: open it in the editor.</source>
+        <translation>单击：加到这个标准问。双击：在编辑器中打开。</translation>
+    </message>
+    <message>
+        <source>Encoding new questions…</source>
+        <translation>正在编码新问题…</translation>
+    </message>
+    <message>
+        <source>Encoding new questions… {done} / {total}</source>
+        <translation>正在编码新问题… {done} / {total}</translation>
+    </message>
+    <message>
+        <source>Finding the nearest standard questions…</source>
+        <translation>正在查找最接近的标准问…</translation>
+    </message>
+    <message>
+        <source>Group every open question again (after a model change it happens by itself)</source>
+        <translation>把所有待处理的问题重新归组（换模型后会自动进行）</translation>
+    </message>
+    <message>
+        <source>Grouping…</source>
+        <translation>正在归组…</translation>
+    </message>
+    <message>
+        <source>Hold back 1 in 5 as test questions</source>
+        <translation>每 5 条留 1 条作测试题</translation>
+    </message>
+    <message>
+        <source>Import chat log…</source>
+        <translation>导入聊天记录…</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
+        <source>Nearest standard questions</source>
+        <translation>最接近的标准问</translation>
+    </message>
+    <message>
+        <source>Nothing to look at: every logged question was answered, or dealt with here.
+Questions the model could not answer arrive from the API&apos;s log, or from a chat log (File ▸ Import chat log…).</source>
+        <translation>没有待处理的问题：记录下的问题都已回答或已在这里处理。
+模型答不上的问题来自接口日志，或导入的聊天记录（文件 ▸ 导入聊天记录…）。</translation>
+    </message>
+    <message>
+        <source>One in five accepted texts (and one in five marked as matching nothing) goes to the test questions instead, so the evaluation report follows real traffic; a held-back text is never used for matching.</source>
+        <translation>采纳的问法（以及标为不匹配的问法）每 5 条有 1 条改作测试题，让评估报告反映真实流量；留作测试的问法不参与匹配。</translation>
+    </message>
+    <message>
+        <source>Reading the log…</source>
+        <translation>正在读取日志…</translation>
+    </message>
+    <message>
+        <source>Regroup</source>
+        <translation>重新归组</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Select a group (or several, or some of a group&apos;s texts) to fix it.</source>
+        <translation>选择一组（或多组，或组内部分问法）来处理。</translation>
+    </message>
+    <message>
+        <source>The inbox could not be updated</source>
+        <translation>收件箱未能更新</translation>
+    </message>
+    <message>
+        <source>The inbox groups questions with the shop&apos;s model; it is loading.</source>
+        <translation>收件箱用店铺的模型给问题归组；模型正在加载。</translation>
+    </message>
+    <message>
+        <source>The model is not available</source>
+        <translation>模型不可用</translation>
+    </message>
+    <message numerus="yes">
+        <source>This group: %n text(s)</source>
+        <translation>
+            <numerusform>本组：%n 种问法</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>等待模型…</translation>
+    </message>
+    <message>
+        <source>What consumers asked (select texts to fix only those)</source>
+        <translation>顾客的问法（选中部分问法可只处理它们）</translation>
+    </message>
+    <message>
+        <source>Which standard question are these texts ways of asking?</source>
+        <translation>这些问法问的是哪个标准问？</translation>
+    </message>
+    <message>
+        <source>near tie</source>
+        <translation>难分高下</translation>
+    </message>
+</context>
+<context>
+    <name>InboxWiring</name>
+    <message>
+        <source>Import a chat export of the shop platform: what consumers asked lands in the inbox</source>
+        <translation>导入店铺平台导出的聊天记录：顾客的提问进入收件箱</translation>
+    </message>
+    <message>
+        <source>Import chat log…</source>
+        <translation>导入聊天记录…</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message numerus="yes">
+        <source>Inbox: %n group(s)</source>
+        <translation>
+            <numerusform>收件箱：%n 组</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open the inbox</source>
+        <translation>打开收件箱</translation>
+    </message>
+    <message>
+        <source>{t} texts, {m} messages the model did not answer. Open the inbox</source>
+        <translation>模型没有回答的 {t} 种问法、{m} 条消息。打开收件箱</translation>
     </message>
 </context>
 <context>
@@ -929,6 +1402,41 @@ Only the standard questions and a few of their similar questions are sent, nothi
     </message>
 </context>
 <context>
+    <name>MemberModel</name>
+    <message>
+        <source>Last asked</source>
+        <translation>最近提问</translation>
+    </message>
+    <message>
+        <source>Not matched {a} times, only suggested {b} times, answered but marked unhelpful or answered with another question {c} times</source>
+        <translation>未匹配 {a} 次，仅建议 {b} 次，已回答但被标为没帮助或应答另一标准问 {c} 次</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>问法</translation>
+    </message>
+    <message>
+        <source>Times</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>Why here</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>feedback</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>no match</source>
+        <translation>未匹配</translation>
+    </message>
+    <message>
+        <source>suggested</source>
+        <translation>仅建议</translation>
+    </message>
+</context>
+<context>
     <name>Messages</name>
     <message>
         <source>a shop named “{text}” already exists</source>
@@ -995,6 +1503,12 @@ Only the standard questions and a few of their similar questions are sent, nothi
             <numerusform>此模型训练后有 %n 处修改（新问题已可匹配；重新训练可从中学习）。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n similar question(s) came from the inbox since this model was trained: matched already, learnt by the next retrain.</source>
+        <translation>
+            <numerusform>自这个模型训练以来，有 %n 条相似问来自收件箱：已经参与匹配，下次训练时学习。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Active model: &lt;b&gt;v{id}&lt;/b&gt; · {kind}{acc}</source>
         <translation>当前模型：&lt;b&gt;v{id}&lt;/b&gt; · {kind}{acc}</translation>
@@ -1022,6 +1536,21 @@ Only the standard questions and a few of their similar questions are sent, nothi
     <message>
         <source>untuned base encoder</source>
         <translation>未微调的基础编码器</translation>
+    </message>
+</context>
+<context>
+    <name>NearestModel</name>
+    <message>
+        <source>Category</source>
+        <translation>类目</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Standard question</source>
+        <translation>标准问</translation>
     </message>
 </context>
 <context>

@@ -20,8 +20,18 @@ class ModelSummary(QWidget):
         self.model_label.setWordWrap(True)
         self.stale_label = QLabel()
         self.stale_label.setObjectName("hint")
+        self.inbox_label = QLabel()  # similar questions from the inbox since training (set by the inbox tab)
+        self.inbox_label.setObjectName("hint")
+        self.inbox_label.hide()
         col.addWidget(self.model_label)
         col.addWidget(self.stale_label)
+        col.addWidget(self.inbox_label)
+
+    def set_from_inbox(self, n: int) -> None:
+        """How many similar questions the inbox added since the active model was trained."""
+        self.inbox_label.setText(self.tr("%n similar question(s) came from the inbox since this model was trained: "
+                                         "matched already, learnt by the next retrain.", "", n))
+        self.inbox_label.setVisible(n > 0)
 
     def refresh(self, store: Store, shop_id: int | None) -> None:
         if shop_id is None:
