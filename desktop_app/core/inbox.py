@@ -193,8 +193,9 @@ class Inbox:
         absorbing = {g for g, row in groups.items() if row["status"] in ABSORBING}
         still_open = [n for n, m in members.items() if m["status"] == "open" and n in items]
         placed = [n for n in still_open if members[n]["group_id"] in open_groups and not regroup]
+        placed_set = set(placed)
         # to place: what arrived, and on a regroup every open text (an undo may also leave one loose)
-        pool = arrived + [n for n in still_open if n not in set(placed)]
+        pool = arrived + [n for n in still_open if n not in placed_set]
         anchors = [n for n, m in members.items() if m["group_id"] in absorbing]
         needed = pool + placed + anchors
         before = len(log_embeddings.get(self.log, self.shop_id, version, needed))
@@ -204,9 +205,10 @@ class Inbox:
 
         # Where each text of the pool goes: an existing group (open or absorbing), or a new cluster.
         assign: dict[str, int] = {}
-        targets = [(g, [n for n in placed if members[n]["group_id"] == g]) for g in open_groups]
-        targets += [(g, [n for n in anchors if members[n]["group_id"] == g]) for g in absorbing]
-        targets = [(g, norms) for g, norms in targets if norms]
+        by_group: dict[int, list[str]] = {}
+        for n in placed + anchors:
+            by_group.setdefault(members[n]["group_id"], []).append(n)
+        targets = list(by_group.items())
         if pool and targets:
             means = np.stack([np.mean([vectors[n] for n in norms], axis=0) for _, norms in targets])
             best, score = grouping.nearest(np.stack([vectors[n] for n in pool]), means)

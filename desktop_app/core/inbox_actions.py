@@ -266,7 +266,8 @@ def undo(inbox: Inbox, action_id: int | None = None) -> FixResult:
         db.set_members(reopened, status="open", action_id=None)
         for g, (status, prior_action) in payload.get("groups", {}).items():
             db.set_group(int(g), status=status, action_id=prior_action)
-        for g in {m["group_id"] for m in db.members(("open",)).values() if m["norm"] in set(reopened)}:
+        back = set(reopened)
+        for g in {m["group_id"] for m in db.members(("open",)).values() if m["norm"] in back}:
             db.set_group(g, status="open")  # a group with a text back in the inbox is open again
         if payload.get("holdback"):
             db.save_state(holdback=_shift(db.state()["holdback"], payload["holdback"], -1))
