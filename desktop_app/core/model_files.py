@@ -47,7 +47,7 @@ def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> 
     if (target / "standardq_encoder.json").exists():
         return target
     _remove_older_exports()
-    from .export import export_onnx
+    from .export import export_onnx, keep_only
 
     base = resolve_base_model(spec, reporter)
     reporter.stage("export base model")
@@ -55,6 +55,7 @@ def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> 
         shutil.rmtree(target)  # a leftover of an interrupted export
     export_onnx(base.path, target, prefix=input_prefix(spec), parity_texts=PARITY_SAMPLES, quantize=False,
                 reporter=reporter)
+    keep_only(target, "float32")  # float16 storage of the weights (export.halve_weights)
     return target
 
 

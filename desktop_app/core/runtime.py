@@ -95,9 +95,15 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(str(folder / (filename or files[variant])), options,
-                                             providers=["CPUExecutionProvider"])
+        # No spin-waiting between queries: one query at a time from a desktop app sharing the CPU
+        # with the GUI and a retrain (bench/RESULTS.md, issue 11: p50 and p99 both lower without).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        name = filename or files[variant]
+        # A graph saved already optimized (export.save_optimized) is loaded as it is.
+        optimized = name in meta.get("optimized", [])
+        options.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_DISABLE_ALL if optimized
+                                            else ort.GraphOptimizationLevel.ORT_ENABLE_ALL)
+        self._session = ort.InferenceSession(str(folder / name), options, providers=["CPUExecutionProvider"])
         self._output = self._session.get_outputs()[0].name
 
     @property
