@@ -621,6 +621,21 @@ Only the standard questions and a few of their similar questions are sent, nothi
     </message>
 </context>
 <context>
+    <name>GroupDetail</name>
+    <message>
+        <source>Click: add to this one. Double-click: open it in the editor.</source>
+        <translation>单击：加到这个标准问。双击：在编辑器中打开。</translation>
+    </message>
+    <message>
+        <source>Nearest standard questions</source>
+        <translation>最接近的标准问</translation>
+    </message>
+    <message>
+        <source>What consumers asked (select texts to fix only those)</source>
+        <translation>顾客的问法（选中部分问法可只处理它们）</translation>
+    </message>
+</context>
+<context>
     <name>GroupModel</name>
     <message>
         <source>Consumers asked</source>
@@ -821,10 +836,6 @@ Only the standard questions and a few of their similar questions are sent, nothi
         <translation>请选择或新建店铺。</translation>
     </message>
     <message>
-        <source>Click: add to this one. Double-click: open it in the editor.</source>
-        <translation>单击：加到这个标准问。双击：在编辑器中打开。</translation>
-    </message>
-    <message>
         <source>Encoding new questions…</source>
         <translation>正在编码新问题…</translation>
     </message>
@@ -855,10 +866,6 @@ Only the standard questions and a few of their similar questions are sent, nothi
     <message>
         <source>Inbox</source>
         <translation>收件箱</translation>
-    </message>
-    <message>
-        <source>Nearest standard questions</source>
-        <translation>最接近的标准问</translation>
     </message>
     <message>
         <source>Nothing to look at: every logged question was answered, or dealt with here.
@@ -905,12 +912,12 @@ Questions the model could not answer arrive from the API&apos;s log, or from a c
         </translation>
     </message>
     <message>
-        <source>Waiting for the model…</source>
-        <translation>等待模型…</translation>
+        <source>This shop has no standard questions yet: add or import some, and the questions its model cannot answer will gather here.</source>
+        <translation>本店还没有标准问：先添加或导入一些，模型答不上的问题会汇集到这里。</translation>
     </message>
     <message>
-        <source>What consumers asked (select texts to fix only those)</source>
-        <translation>顾客的问法（选中部分问法可只处理它们）</translation>
+        <source>Waiting for the model…</source>
+        <translation>等待模型…</translation>
     </message>
     <message>
         <source>Which standard question are these texts ways of asking?</source>

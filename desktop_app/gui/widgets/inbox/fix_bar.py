@@ -37,6 +37,7 @@ class FixBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.target: tuple[int, str] | None = None
+        self._listed: list | None = None  # the nearest standard questions the menu lists
         self.setStyleSheet(ADD_STYLE)
         self.scope_label = QLabel(objectName="hint")
         self.scope_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -82,13 +83,18 @@ class FixBar(QWidget):
                   can_new: bool) -> None:
         """What a fix applies to (in words), the nearest standard questions for the menu, the preselected one."""
         self.scope_label.setText(scope)
-        self.add_menu.clear()
-        for s in nearest:
-            action = self.add_menu.addAction(f"{s.text}    {s.score:.3f}")
-            action.triggered.connect(lambda _c=False, i=s.id, t=s.text: self.choose(i, t))
-        if nearest:
-            self.add_menu.addSeparator()
-        self.add_menu.addAction(self.tr("Another standard question…")).triggered.connect(self.pick_requested)
+        listed = [(s.id, s.score) for s in nearest]
+        if listed != self._listed or not self.add_menu.actions():  # not while one of its actions is handled
+            self._listed = listed
+            for action in self.add_menu.actions():
+                self.add_menu.removeAction(action)
+                action.deleteLater()
+            for s in nearest:
+                action = self.add_menu.addAction(f"{s.text}    {s.score:.3f}")
+                action.triggered.connect(lambda _c=False, i=s.id, t=s.text: self.choose(i, t))
+            if nearest:
+                self.add_menu.addSeparator()
+            self.add_menu.addAction(self.tr("Another standard question…")).triggered.connect(self.pick_requested)
         self.set_target(target)
         for w in (self.add_button, self.none_button, self.ignore_button):
             w.setEnabled(enabled)

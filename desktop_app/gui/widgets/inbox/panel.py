@@ -15,8 +15,8 @@ from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from ....core.store import Store, StoreError
 from ...icons import icon
@@ -25,11 +25,11 @@ from ...matcher_host import MatcherHost
 from ...messages import error_text
 from ...style import ERROR, SUBTLE, WARNING_BG, WARNING_BORDER, WARNING_STRONG
 from ...workers import FunctionWorker
-from ..query.tables import setup_table
 from ..score_bar import ScoreBarDelegate, ScoreScale
 from .fix_bar import FixBar, short
 from .jobs import SharedMatcher, counts_job, inbox_job, make_fix
-from .models import ID_ROLE, GroupModel, MemberModel, NearestModel, TieTagDelegate
+from .detail import GroupDetail, table_view
+from .models import ID_ROLE, GroupModel, TieTagDelegate
 
 _SELECT_ROW = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
 CHECK_MS = 30_000  # how often new log rows are looked for (a cheap read; grouping only when there are some)
@@ -39,15 +39,6 @@ QLabel#toWrite {{ background: {WARNING_BG}; color: {WARNING_STRONG}; border: 1px
     border-radius: 6px; padding: 6px 10px; }}
 QLabel#placeholder {{ color: {SUBTLE}; font-size: 14px; }}
 """
-
-
-def _table(model, selection=QAbstractItemView.SelectionMode.ExtendedSelection) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    setup_table(table)
-    table.setSelectionMode(selection)
-    table.verticalHeader().setDefaultSectionSize(30)
-    return table
 
 
 class InboxPanel(QWidget):
@@ -63,6 +54,7 @@ class InboxPanel(QWidget):
         self.shop_id: int | None = None
         self.view = None                 # the last InboxView shown
         self.target: tuple[int, str] | None = None  # the standard question "Add" adds to
+        self._chosen_for: int | None = None  # the group whose target the operator chose (kept over refreshes)
         self._kind: str | None = None    # what the running job is: "refresh" or "fix"
         self._fix_text = ""              # the target's text, for the message after an add
         self._again = False              # a refresh was asked for while a fix ran
@@ -74,6 +66,7 @@ class InboxPanel(QWidget):
         self.count_jobs.finished.connect(self._on_counts)
         matchers.ready.connect(self._on_matcher_ready)
         matchers.failed.connect(lambda _m: self._set_state(self.tr("The model is not available")))
+        matchers.unavailable.connect(self._on_unavailable)
         self.setStyleSheet(PANEL_STYLE)
         self._build()
         self.timer = QTimer(self, interval=CHECK_MS)
@@ -116,7 +109,7 @@ class InboxPanel(QWidget):
         self.to_write.hide()
 
         self.groups = GroupModel(self)
-        self.table = _table(self.groups)
+        self.table = table_view(self.groups)
         self.table.setItemDelegateForColumn(GroupModel.QUESTION, TieTagDelegate(self.tr("near tie"), self.table))
         self.score_delegate = ScoreBarDelegate(self.table)
         self.table.setItemDelegateForColumn(GroupModel.SCORE, self.score_delegate)
@@ -141,52 +134,29 @@ class InboxPanel(QWidget):
         self.fix_bar.undo_requested.connect(self.undo)
         self.message = QLabel(objectName="hint", wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.message.linkActivated.connect(lambda href: self.question_requested.emit(int(href)))
+        self.message.hide()  # shown with what the last fix did
 
-        self.members = MemberModel(self)
-        self.member_table = _table(self.members)
-        mh = self.member_table.horizontalHeader()
-        mh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 64), (2, 120), (3, 96)):
-            mh.resizeSection(col, width)
+        self.detail = GroupDetail()
+        self.members, self.member_table = self.detail.members, self.detail.member_table
+        self.nearest, self.nearest_table = self.detail.nearest, self.detail.nearest_table
+        self.nearest_delegate = self.detail.nearest_delegate
         self.member_table.selectionModel().selectionChanged.connect(lambda *_: self._update_scope())
-        self.nearest = NearestModel(self)
-        self.nearest_table = _table(self.nearest, QAbstractItemView.SelectionMode.SingleSelection)
-        self.nearest_delegate = ScoreBarDelegate(self.nearest_table)
-        self.nearest_table.setItemDelegateForColumn(2, self.nearest_delegate)
-        nh = self.nearest_table.horizontalHeader()
-        nh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        nh.resizeSection(1, 90)
-        nh.resizeSection(2, 140)
         self.nearest_table.clicked.connect(self._nearest_clicked)
         self.nearest_table.doubleClicked.connect(lambda index: self.question_requested.emit(index.data(ID_ROLE)))
-        self.nearest_table.setToolTip(self.tr("Click: add to this one. Double-click: open it in the editor."))
-
-        detail = QSplitter(Qt.Orientation.Horizontal)
-        detail.setChildrenCollapsible(False)
-        for title, table in ((self.tr("What consumers asked (select texts to fix only those)"), self.member_table),
-                             (self.tr("Nearest standard questions"), self.nearest_table)):
-            box = QWidget()
-            lay = QVBoxLayout(box)
-            lay.setContentsMargins(0, 0, 0, 0)
-            lay.setSpacing(4)
-            lay.addWidget(QLabel(title, objectName="hint"))
-            lay.addWidget(table, 1)
-            detail.addWidget(box)
-        detail.setSizes([500, 400])
         lower = QWidget()
         lower_lay = QVBoxLayout(lower)
         lower_lay.setContentsMargins(0, 6, 0, 0)
         lower_lay.setSpacing(6)
         lower_lay.addWidget(self.fix_bar)
         lower_lay.addWidget(self.message)
-        lower_lay.addWidget(detail, 1)
+        lower_lay.addWidget(self.detail, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(lower)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([280, 360])
+        self.splitter.setSizes([380, 260])
 
         root = QVBoxLayout(self)
         root.setContentsMargins(12, 10, 12, 10)
@@ -209,6 +179,7 @@ class InboxPanel(QWidget):
         self._groups_selected()
         self.to_write.hide()
         self.message.clear()
+        self.message.hide()
         self._end_progress()
         self.learnt_changed.emit(0)
         if shop_id is None:
@@ -255,6 +226,7 @@ class InboxPanel(QWidget):
         if kind == "add":
             self._fix_text = self.target[1] if self.target and self.target[0] == standard_id \
                 else self._standard_text(standard_id)
+            self._choose_target((standard_id, self._fix_text))
         matcher = SharedMatcher.of(*shared)
         fn = make_fix(kind, targets, standard_id, self.hold_back.isChecked())
         home, shop_id = self.store.home, self.shop_id
@@ -372,6 +344,12 @@ class InboxPanel(QWidget):
         if matcher.shop_id == self.shop_id:
             self.refresh()  # a new model: the job regroups (needs_update sees another version)
 
+    def _on_unavailable(self, why: str) -> None:
+        if why == "empty" and self.shop_id is not None and self.view is None:
+            self._set_state("")
+            self._show_placeholder(self.tr("This shop has no standard questions yet: add or import some, and the "
+                                           "questions its model cannot answer will gather here."))
+
     def _job_ended(self) -> str | None:
         kind, self._kind = self._kind, None
         self._end_progress()
@@ -419,27 +397,37 @@ class InboxPanel(QWidget):
     def _after_fix(self, view) -> None:
         if view.error is not None:
             self.message.setText(f"<span style='color:{ERROR}'>{escape(error_text(view.error))}</span>")
+            self.message.show()
             return
         r = view.fixed
         self.message.setText(self.fix_bar.result_text(r, self._fix_text, self._standard_text(r.standard_id)))
+        self.message.show()
         self.store_changed.emit(r.kind, r.standard_id)
 
     def _groups_selected(self, *_args) -> None:
         group = self.current_group()
         self.members.set_members(group.members if group else [])
-        self.target = None
-        if group is not None:
+        if group is not None and group.id == self._chosen_for:
+            pass  # the standard question the operator chose for this group stays chosen
+        elif group is not None:
+            self._chosen_for = None
             sid = group.suggested_id
             text = next((s.text for s in group.nearest if s.id == sid), None)
             self.target = (sid, text or self._standard_text(sid)) if sid is not None else None
+        else:
+            self.target = self._chosen_for = None
         self.nearest.set_nearest(group.nearest if group else [], self.target[0] if self.target else None)
         self._update_scope()
 
     def _nearest_clicked(self, index) -> None:
         s = self.nearest.nearest[index.row()]
-        self.target = (s.id, s.text)
-        self.nearest.set_target(s.id)
-        self.fix_bar.set_target(self.target)
+        self._choose_target((s.id, s.text))
+
+    def _choose_target(self, target: tuple[int, str]) -> None:
+        group = self.current_group()
+        self.target, self._chosen_for = target, group.id if group else None
+        self.nearest.set_target(target[0])
+        self.fix_bar.set_target(target)
 
     def _update_scope(self) -> None:
         chosen = self.selected_groups()
