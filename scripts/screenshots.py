@@ -7,7 +7,12 @@ file from another platform), augment.png (the generation dialog after a rules pr
 review.png (the review queue after a rules run), query_twin.png (the query panel, untuned
 model, on twin standard questions: a similar question copied under a second one with a question
 mark), serve_switch.png (the status bar while a real server child answers real requests) and
-statistics.png (the Statistics view over a generated query log: a few hundred rows over 7 days). The retrain progress and the query panel come from a real retrain:
+statistics.png (the Statistics view over a generated query log: a few hundred rows over 7 days),
+chatlog_import.png (File ▸ Import chat log… on a day of demo chats) and inbox.png (the inbox
+tab after that import). The inbox groups by the model's own thresholds, and an untuned encoder's
+put nearly every text in one group: the README's inbox.png is of a retrained demo shop,
+`standardq --home DIR demo` (or `train`) first, then `--only inbox --home DIR`.
+The retrain progress and the query panel come from a real retrain:
 `bench/gui_stall.py --screenshots resources/screenshots`.
 Needs CJK fonts for the Chinese text (Debian: fonts-noto-cjk).
 """
@@ -125,6 +130,90 @@ def write_demo_log(store, shop_id: int, days: int = 7, seed: int = 7) -> int:
     return len(rows)
 
 
+# A day of chats with the demo shop: what consumers asked that its questions do not cover yet (value
+# added tax invoices, voice assistants, sale days, batteries, height, colours...), paraphrased and
+# repeated as people do, some greetings, and a few the shop covers in other words. Written for
+# the project; (text, times asked).
+INBOX_CHATS = [
+    ("能开增值税专用发票吗", 5), ("能开专票吗", 3), ("可以开专票吗", 2), ("公司采购能开专票吗", 1),
+    ("会不会从楼梯上掉下去", 4), ("楼梯口会不会摔下去", 2), ("有防跌落功能吗", 3),
+    ("能用小爱同学控制吗", 4), ("支持小爱同学吗", 3), ("可以连小爱音箱吗", 1), ("支持天猫精灵吗", 2),
+    ("双十一有活动吗", 3), ("双十一有优惠吗", 2), ("双11会降价吗", 2),
+    ("电池可以自己换吗", 3), ("电池能自己换吗", 2), ("电池坏了换一块多少钱", 1),
+    ("机身有多高", 3), ("机器多高，沙发底下能进去吗", 2), ("床底下能钻进去吗", 2),
+    ("有白色的吗", 2), ("有没有白色款", 2), ("有其他颜色吗", 1),
+    ("可以预约清扫吗", 3), ("能预约打扫吗", 2), ("能定时打扫吗", 1),
+    ("在吗", 6), ("在不在", 2), ("你好", 3), ("有人吗", 2),
+    ("扫完地图不见了", 2), ("App上看不到机器了", 2), ("声音大不大，会吵到宝宝吗", 2),
+    ("猫会不会被吓到", 1), ("能扫瓷砖缝里的灰吗", 1), ("实体店在哪里", 1),
+]
+STAFF_REPLIES = ["亲，在的，请问有什么可以帮您？", "好的亲，我帮您查一下", "亲，稍等哦"]
+
+
+def write_demo_chats(path: Path, seed: int = 17) -> Path:
+    """INBOX_CHATS as a chat export (sessions, times, the consumer and the agent), for the import."""
+    import csv
+    import random
+
+    rng = random.Random(seed)
+    messages = [text for text, times in INBOX_CHATS for _ in range(times)]
+    rng.shuffle(messages)
+    start = time.mktime(time.localtime()[:3] + (0, 0, 0, 0, 0, -1)) - 86400 + 9 * 3600  # yesterday 09:00
+    rows = [["会话ID", "发送时间", "发送方", "消息内容"]]
+    for i, text in enumerate(messages):
+        ts = start + i * 560 + rng.uniform(0, 300)
+        session = f"s{1000 + i}"
+        rows.append([session, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)), "买家", text])
+        rows.append([session, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts + 40)), "客服",
+                     rng.choice(STAFF_REPLIES)])
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def inbox_screens(app, store, shop_id: int, out: Path) -> None:
+    """chatlog_import.png: the chat-log import dialog on a day of demo chats; inbox.png: the inbox
+    tab after importing them (the untuned model matched and grouped them)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.core.pipeline import ensure_model
+    from desktop_app.gui.app import Shell
+
+    QMessageBox.information = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok)  # "imported": no wait
+    ensure_model(store, shop_id)
+    chats = write_demo_chats(Path(store.home) / "demo_chats.csv")
+    window = Shell(store).open(remember=False, build_models=False)
+    window.resize(1280, 800)
+    window.shop_bar.select(shop_id)
+    panel = window.inbox.panel
+    end = time.monotonic() + 300
+    while (panel.view is None or panel.busy()) and time.monotonic() < end:
+        settle(app, 0.1)
+    dialog = window.inbox.import_chat_log(chats)
+    dialog.resize(940, 720)
+    end = time.monotonic() + 60
+    while dialog.table is None and time.monotonic() < end:
+        settle(app, 0.1)
+    settle(app, 0.5)
+    dialog.grab().save(str(out / "chatlog_import.png"))
+    finished = []
+    dialog.finished.connect(finished.append)
+    dialog.start_import()
+    end = time.monotonic() + 300
+    while not finished and time.monotonic() < end:
+        settle(app, 0.1)
+    settle(app, 0.5)
+    end = time.monotonic() + 300
+    while (panel.busy() or not panel.view or not panel.view.groups) and time.monotonic() < end:
+        settle(app, 0.1)
+    window.tabs.setCurrentWidget(panel)
+    panel.table.selectRow(0)
+    settle(app, 0.8)
+    window.grab().save(str(out / "inbox.png"))
+    window.shutdown()
+    window.close()
+
+
 def _port_free(port: int) -> bool:
     import socket
 
@@ -196,10 +285,13 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--only", choices=("serve",), help="serve: only serve_switch.png and statistics.png")
+    p.add_argument("--home", help="a data directory to use instead of a new one (e.g. one where the demo shop "
+                                  "was retrained: the inbox groups by the model's own thresholds)")
+    p.add_argument("--only", choices=("serve", "inbox"),
+                   help="serve: only serve_switch.png and statistics.png; inbox: only chatlog_import.png and inbox.png")
     args = p.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    home = Path(tempfile.mkdtemp(prefix="standardq_shots_"))
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="standardq_shots_"))
     os.environ["STANDARDQ_CONFIG"] = str(home / "config")  # no stored API key shows up
 
     from desktop_app.cli import ensure_demo_shop
@@ -214,6 +306,11 @@ def main() -> int:
     i18n.install_translators("zh_CN" if args.lang == "zh" else "en")
     store = Store(home)
     shop, _ = ensure_demo_shop(store)
+    if args.only == "inbox":
+        inbox_screens(app, store, shop.id, out)
+        store.close()
+        print(f"screenshots in {out}")
+        return 0
     if args.only == "serve":
         from desktop_app.core.pipeline import ensure_model
 
@@ -261,6 +358,7 @@ def main() -> int:
     window.shutdown()
     twin_query(app, store, shop.id, out / "query_twin.png")
     serve_and_statistics(app, store, shop.id, out)  # after twin_query: it built the model the server needs
+    inbox_screens(app, store, shop.id, out)  # after the statistics' generated log: its unanswered texts join
     store.close()
     print(f"screenshots in {out}")
     return 0
