@@ -319,3 +319,20 @@ def test_bad_chat_files_say_what_is_wrong(qtbot, store, tiny_shop, inbox_window,
     dialog.set_role(1, "text")
     assert dialog.import_button.isEnabled()
     dialog.reject()
+
+
+def test_grouping_many_texts_leaves_the_window_responsive(qtbot, make_window, store, tiny_shop, untuned):  # noqa: F811
+    from .fixtures_panels import TickCounter
+
+    topics = [[f"第{t}号问题的问法{i}" for i in range(3)] for t in range(400)]  # 1,200 texts, 400 topics
+    write_log(store, tiny_shop.id, untuned.id, topics)
+    ticks = TickCounter(10)
+    ticks.start()
+    window = make_window(store)
+    panel = window.inbox.panel
+    qtbot.waitUntil(lambda: panel.view is not None and not panel.busy(), timeout=LOAD_TIMEOUT)
+    ticks.stop()
+    assert panel.view.counts.texts == 1200 and panel.groups.rowCount() == panel.view.counts.groups >= 300
+    # The grouping ran in a thread: the event loop kept turning (the window is built in the first gap).
+    print(f"grouping 1,200 texts: {ticks.seconds:.1f} s, longest event-loop gaps {sorted(ticks.gaps)[-3:]}")
+    assert sorted(ticks.gaps)[-2] < 0.5, f"longest gaps: {sorted(ticks.gaps)[-3:]}"
