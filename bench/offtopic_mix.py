@@ -11,9 +11,11 @@ Two shops, each trained through the product's own pipeline with the defaults (co
   expected standard question and bench/data/demo_in_scope.csv (two per standard question,
   written for the project, never trained on); off topic: smp2019-ecdt utterances (voice-assistant commands,
   health, cooking, travel...), none of them about robot vacuums.
-- smp: smp2019-ecdt as a shop: a seeded half of the domains are its standard questions (train
-  rows as similar questions, a class's first row as its text); in scope: their test rows; off
-  topic: every row of the other domains and dialogflow-zh-support's.
+- smp: smp2019-ecdt as a shop: the domains of a seeded half of the topics (SMP_TOPICS: media,
+  travel, info, ...) are its standard questions (train rows as similar questions, a class's first
+  row as its text); in scope: their test rows; off topic: every row of the other topics' domains
+  and dialogflow-zh-support's. (smp-domains: a seeded half of the domains instead, which puts
+  neighbours such as epg and video on both sides: a harder mix than "unrelated intents".)
 
 Off-topic messages are drawn (seed 0) to `ratio` per in-scope question; none of them is used in
 training or calibration. Each message is matched by the shop's Matcher and scored under:
@@ -66,21 +68,35 @@ def demo_shop():
     return {"name": DEMO_SHOP, "rows": rows, "in_scope": in_scope, "pool": pool}
 
 
-def smp_shop(seed: int = 0):
+# smp2019-ecdt's domains by topic: a shop takes whole topics, so that its off-topic traffic comes
+# from unrelated intents (a TV-guide shop would count film requests as its own business).
+SMP_TOPICS = {"media": ["cinemas", "epg", "music", "radio", "tvchannel", "video"],
+              "travel": ["bus", "flight", "map", "train"],
+              "info": ["lottery", "match", "news", "stock", "weather"],
+              "communication": ["contacts", "email", "message", "telephone"],
+              "reading": ["joke", "novel", "poetry", "riddle", "story"],
+              "apps": ["app", "website"], "life": ["cookbook", "health"], "translation": ["translation"]}
+
+
+def smp_shop(seed: int = 0, by_topic: bool = True):
     smp = datasets.smp2019()
     dialogflow = datasets.dialogflow_zh()
     if smp is None:
         return None
     domains = sorted({c.split(".")[0] for split in smp.values() for _, c in split})
     rng = random.Random(seed)
-    mine = set(rng.sample(domains, len(domains) // 2))
+    if by_topic:  # a seeded half of the topics, whole
+        topics = sorted(SMP_TOPICS)
+        mine = {d for t in rng.sample(topics, len(topics) // 2) for d in SMP_TOPICS[t]}
+    else:  # a seeded half of the domains: neighbours such as epg / video land on both sides
+        mine = set(rng.sample(domains, len(domains) // 2))
     train = [(t, c) for t, c in smp["train"] if c.split(".")[0] in mine]
     rows, first = datasets.as_import_rows(train)
     in_scope = [(t, first[c]) for t, c in smp["test"] if c in first]
     pool = [(t, c) for split in ("train", "dev", "test") for t, c in smp[split] if c.split(".")[0] not in mine]
     if dialogflow is not None:
         pool += [(t, "dialogflow." + c) for split in dialogflow.values() for t, c in split]
-    return {"name": "smp2019-shop", "rows": rows, "in_scope": in_scope, "pool": pool, "domains": sorted(mine)}
+    return {"name": "smp2019-shop" + ("" if by_topic else "-domains"), "rows": rows, "in_scope": in_scope, "pool": pool, "domains": sorted(mine)}
 
 
 def train_on_offtopic(every: int) -> None:
@@ -235,7 +251,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.train_offtopic:
         train_on_offtopic(args.train_offtopic)
-    makers = {"demo": demo_shop, "smp": smp_shop}
+    makers = {"demo": demo_shop, "smp": smp_shop, "smp-domains": lambda: smp_shop(by_topic=False)}
     report = {}
     for name in args.shops.split(","):
         spec = makers[name]()
