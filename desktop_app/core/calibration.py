@@ -43,10 +43,12 @@ SUGGEST_PRECISION = 0.8
 # 96.8 / 93.9 / 94.9% -> 97.8 / 94.2 / 96.1% with this floor, at 70.4 / 62.0 / 63.0 ->
 # 66.8 / 65.4 / 61.5% coverage.
 MARGINS = (0.03, 0.05, 0.08, 0.12)
-# How far the best standard question must lead the nearest known off-topic message (offtopic.py);
-# GUARD_OFF: the guard is not used (versions calibrated before it existed).
+# How far the best standard question must lead the nearest known off-topic message (offtopic.py).
+# Whatever the guard, a query whose nearest neighbour is a known off-topic message is never
+# answered: that is what makes a message the operator marks as matching nothing take effect at
+# once. GUARD_OFF: that rule alone (versions calibrated before the guard existed).
 GUARD_OFF = -9.0
-GUARDS = (GUARD_OFF, -0.02, 0.0, 0.02, 0.04, 0.06)
+GUARDS = (0.0, 0.02, 0.04, 0.06, 0.08)
 NO_OFFTOPIC = -2.0  # n1 where no off-topic message is known (cosine is never below -1)
 # Off-topic messages per in-scope one that the precision is calibrated for: the calibration
 # set's "none" questions are weighted to stand for this many (issue 10 measures at ten to one).
@@ -94,7 +96,7 @@ def decide(s1: float | None, s2: float | None, thresholds: dict, twin: bool = Fa
     gap = s1 - s2 if s2 is not None else 1.0
     lead = s1 - n1 if n1 is not None else 9.0
     if (s1 >= thresholds.get("answer", 0.9) and gap >= thresholds.get("margin", 0.0) and not twin
-            and lead >= thresholds.get("guard", GUARD_OFF)):
+            and lead > 0 and lead >= thresholds.get("guard", GUARD_OFF)):
         return "answer"
     if s1 >= thresholds.get("suggest", 0.8) and lead > 0:
         return "suggest"
@@ -103,7 +105,8 @@ def decide(s1: float | None, s2: float | None, thresholds: dict, twin: bool = Fa
 
 def answered(scored: Scored, answer: float, margin: float, guard: float = GUARD_OFF) -> np.ndarray:
     """Which questions these thresholds answer outright (decide's "answer")."""
-    return (scored.s1 >= answer) & (scored.margin >= margin) & ~scored.twin & (scored.s1 - scored.n1 >= guard)
+    lead = scored.s1 - scored.n1
+    return (scored.s1 >= answer) & (scored.margin >= margin) & ~scored.twin & (lead > 0) & (lead >= guard)
 
 
 def outcome(scored: Scored, answer: float, margin: float, guard: float = GUARD_OFF,

@@ -287,6 +287,33 @@ def test_query_panel_says_why_twin_standard_questions_are_only_suggested(qtbot, 
     assert "same similar question" not in query.live.detail_label.text()
 
 
+def test_never_answer_it_marks_a_negative_that_takes_effect_at_once(qtbot, store, tiny_shop, untuned, monkeypatch):
+    from desktop_app.core import offtopic
+    from desktop_app.core.matcher import set_threshold_override
+
+    # The tiny model's neighbours are near random: among 3,000 built-in messages one is always
+    # close. One built-in message here, so the shop's own negative is what decides.
+    monkeypatch.setattr(offtopic, "builtin_offtopic", lambda: ("今天天气怎么样",))
+    set_threshold_override(store, tiny_shop.id, answer=-1.0, suggest=-1.0, margin=0.0)  # all else answered
+    query = _loaded_query_panel(qtbot, store, tiny_shop.id)
+    answered = None
+    for text in ("餐馆的电话是多少", "发票抬头写错了", "运费怎么算的", "机器不回充了", "吸力小了咋办"):
+        with qtbot.waitSignal(query.query_done, timeout=5000) as done:
+            query.query_now(text)
+        if done.args[0].decision == "answer":
+            answered = text
+            break
+    assert answered and query.live.negative_button.isEnabled()
+    with qtbot.waitSignal(query.query_done, timeout=5000) as done:
+        assert query.live.mark_negative()  # no retraining: the panel asks again at once
+    assert [n.text for n in store.negatives(tiny_shop.id)] == [answered]
+    assert done.args[0].decision == "no_match" and done.args[0].offtopic["own"]
+    assert "marked as matching nothing" in query.live.detail_label.text()
+    with qtbot.waitSignal(query.query_done, timeout=5000) as done:
+        query.query_now("吸力变弱了")
+    assert done.args[0].decision == "answer"
+
+
 def test_query_panel_without_shop_or_questions(qtbot, store):
     query = _panel(qtbot, QueryPanel, store)
     query.set_shop(None)

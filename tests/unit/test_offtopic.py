@@ -57,7 +57,9 @@ def test_decide_turns_away_a_query_as_close_to_off_topic_as_to_its_answer():
     assert decide(0.95, 0.8, t, n1=0.7) == "answer"
     assert decide(0.95, 0.8, t, n1=0.94) == "suggest"  # within the guard: an agent confirms
     assert decide(0.95, 0.8, t, n1=0.96) == "no_match"  # nearest is off-topic: not even suggested
-    assert decide(0.95, 0.8, {**t, "guard": GUARD_OFF}, n1=0.99) == "answer"  # versions before the guard
+    # versions calibrated before the guard: still never answered when the nearest is off-topic
+    assert decide(0.95, 0.8, {**t, "guard": GUARD_OFF}, n1=0.99) == "no_match"
+    assert decide(0.95, 0.8, {**t, "guard": GUARD_OFF}, n1=0.94) == "answer"
 
 
 def test_calibration_finds_the_guard_that_scores_alone_cannot():
