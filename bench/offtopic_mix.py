@@ -129,15 +129,22 @@ def train_on_offtopic(every: int) -> None:
     ModelDataMixin.training_snapshot = snapshot
 
 
-def build(spec: dict, home: Path, reuse: bool):
+def build(spec: dict, home: Path, reuse: bool, recalibrate: bool = False):
     from desktop_app.core.pipeline import retrain
     from desktop_app.core.store import Store
 
     if reuse and (home / Store.FILENAME).is_file():
         store = Store(home)
         shop = store.shop(spec["name"])
-        if store.active_version(shop.id) is not None:
+        version = store.active_version(shop.id)
+        if version is not None:
             store.delete_negatives(shop.id, [n.id for n in store.negatives(shop.id)])
+            if recalibrate:  # the report and thresholds again, with the current code (no training)
+                from desktop_app.core.matcher import Matcher
+                from desktop_app.core.pipeline import calibrate_version
+
+                calibrate_version(store, shop.id, version, Matcher(store, shop.id, version).encoder,
+                                  side_by_side=False)
             return store, shop.id, None
         store.close()
     shutil.rmtree(home, ignore_errors=True)
@@ -179,12 +186,13 @@ def measure(results, expected, decided) -> dict:
             "offtopic_answered": off_answered, "offtopic_not_answered": round(1 - off_answered / max(n_off, 1), 4)}
 
 
-def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int = 0) -> dict:
+def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int = 0,
+        recalibrate: bool = False) -> dict:
     from desktop_app.core.matcher import Matcher
     from desktop_app.core.normalize import normalize_text
 
     home = OUT / "offtopic_mix" / (spec["name"] + (f"-trainoff{train_every}" if train_every else ""))
-    store, shop_id, train_s = build(spec, home, reuse)
+    store, shop_id, train_s = build(spec, home, reuse, recalibrate)
     matcher = Matcher.open(store, shop_id)
     shop_texts = set(matcher.index.texts.values())
     in_scope = [(t, e) for t, e in spec["in_scope"] if normalize_text(t) not in shop_texts]
@@ -245,6 +253,8 @@ def main() -> None:
     ap.add_argument("--shops", default="demo,smp")
     ap.add_argument("--ratio", type=float, default=10.0)
     ap.add_argument("--reuse", action="store_true", help="measure the shops trained by an earlier run")
+    ap.add_argument("--recalibrate", action="store_true",
+                    help="with --reuse: calibrate the thresholds again with the current code (no training)")
     ap.add_argument("--json", default=str(OUT / "offtopic_mix.json"))
     ap.add_argument("--train-offtopic", type=int, default=0, metavar="EVERY",
                     help="experiment: train on one in EVERY built-in off-topic messages as extra classes")
@@ -258,7 +268,8 @@ def main() -> None:
         if spec is None:
             continue
         t0 = time.time()
-        report[name] = run(spec, args.ratio, args.reuse, train_every=args.train_offtopic)
+        report[name] = run(spec, args.ratio, args.reuse, train_every=args.train_offtopic,
+                           recalibrate=args.recalibrate)
         report[name]["seconds"] = round(time.time() - t0, 1)
         r = report[name]
         print(f"{name}: thresholds {r['thresholds']}")
