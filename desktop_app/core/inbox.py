@@ -36,8 +36,10 @@ from .reporter import NULL, Reporter
 NEAR_TIE = 0.03    # top two standard questions this close: a toss-up (calibration's smallest margin)
 TIE_BOOST = 2.0    # a near-tie group ranks as if asked this many times as often
 NEAREST_K = 3
-DEFAULT_DISTANCE = 0.12  # see grouping_distance
-MIN_DISTANCE, MAX_DISTANCE = 0.04, 0.3
+DEFAULT_DISTANCE = 0.1  # see grouping_distance (tight: an untuned encoder's scale)
+MIN_DISTANCE, MAX_DISTANCE = 0.04, 0.35
+GROUPING_MARGIN = 0.95
+DISTANCE_SAMPLE = 2000  # entries whose pairwise similarities set the distance
 MAX_RETRIES = 3
 
 
@@ -95,6 +97,7 @@ class UpdateResult:
     new_groups: int = 0
     removed: int = 0         # texts no longer in the inbox (now shop questions, or pruned from the log)
     encoded: int = 0         # texts whose vectors had to be computed
+    distance: float = 0.0    # the grouping distance used
     seconds: float = 0.0
     details: dict = field(default_factory=dict)
 
@@ -103,14 +106,26 @@ class _Stale(Exception):
     """A fix changed the inbox while the update was computing: compute again."""
 
 
-def grouping_distance(thresholds: dict | None) -> float:
-    """Cosine distance under which texts group: 1 - the version's suggest threshold (the score at
-    which the model itself starts to think two texts are the same question), within bounds.
-    It scales with the model: an untuned encoder packs all texts closer than a fine-tuned one."""
-    suggest = (thresholds or {}).get("suggest")
-    if suggest is None:
+def grouping_distance(matcher) -> float:
+    """Cosine distance under which texts group, from the shop's own questions under this model:
+    GROUPING_MARGIN x (1 - the 99th percentile of the similarities between entries of different
+    standard questions). Two texts closer than nearly all pairs the shop itself keeps apart are
+    taken as one question. It follows the model: the untuned encoder packs every text close
+    (0.112 on smp2019-ecdt), a fine-tuned one spreads them (0.261); on that set's held-out
+    intents, grouping is at its best just under these values and falls apart just over them
+    (bench/inbox_replay.py). A shop too small to tell gets DEFAULT_DISTANCE."""
+    entries = [e for e in matcher.store.index_entries(matcher.shop_id) if e.label in matcher.index.texts]
+    if len({e.standard_id for e in entries}) < 2:
         return DEFAULT_DISTANCE
-    return float(np.clip(1.0 - suggest, MIN_DISTANCE, MAX_DISTANCE))
+    if len(entries) > DISTANCE_SAMPLE:
+        keep = np.random.default_rng(0).choice(len(entries), DISTANCE_SAMPLE, replace=False)
+        entries = [entries[i] for i in sorted(keep)]
+    x = matcher.index.vectors([e.label for e in entries])
+    owner = np.array([e.standard_id for e in entries])
+    between = (x @ x.T)[owner[:, None] != owner[None, :]]
+    if between.size < 100:
+        return DEFAULT_DISTANCE
+    return float(np.clip(GROUPING_MARGIN * (1.0 - np.percentile(between, 99)), MIN_DISTANCE, MAX_DISTANCE))
 
 
 def owned_norms(store, shop_id: int) -> set[str]:
@@ -159,7 +174,8 @@ class Inbox:
         Cancellable: a cancelled update leaves the previous groups as they were (vectors already
         computed are kept for next time)."""
         t0 = time.perf_counter()
-        distance = grouping_distance(matcher.version.thresholds) if distance is None else distance
+        matcher.refresh()  # the index as the store is now: grouping_distance reads its vectors
+        distance = grouping_distance(matcher) if distance is None else distance
         for attempt in range(MAX_RETRIES):
             try:
                 result = self._update(matcher, reporter, full, distance)
@@ -168,6 +184,7 @@ class Inbox:
                 if attempt == MAX_RETRIES - 1:
                     raise RuntimeError("the inbox kept changing during the update; try again") from None
         result.seconds = round(time.perf_counter() - t0, 3)
+        result.distance = round(distance, 4)
         return result
 
     def _update(self, matcher, reporter: Reporter, full: bool, distance: float) -> UpdateResult:

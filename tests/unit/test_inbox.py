@@ -308,3 +308,14 @@ def test_a_fix_during_an_update_is_not_written_over(inbox, matcher, store, shop,
     shown = by_text(inbox.groups(matcher))
     assert frozenset(B) not in shown and frozenset(A) in shown and frozenset(["另一个新问题"]) in shown
     other.close()
+
+
+def test_grouping_distance_follows_the_shops_own_questions(matcher, store, shop):
+    from desktop_app.core.inbox import GROUPING_MARGIN, MAX_DISTANCE, MIN_DISTANCE, grouping_distance
+
+    entries = store.index_entries(shop.id)
+    x = matcher.index.vectors([e.label for e in entries])
+    owner = np.array([e.standard_id for e in entries])
+    between = (x @ x.T)[owner[:, None] != owner[None, :]]
+    expected = np.clip(GROUPING_MARGIN * (1 - np.percentile(between, 99)), MIN_DISTANCE, MAX_DISTANCE)
+    assert grouping_distance(matcher) == pytest.approx(expected)
