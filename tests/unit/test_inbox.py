@@ -319,3 +319,19 @@ def test_grouping_distance_follows_the_shops_own_questions(matcher, store, shop)
     between = (x @ x.T)[owner[:, None] != owner[None, :]]
     expected = np.clip(GROUPING_MARGIN * (1 - np.percentile(between, 99)), MIN_DISTANCE, MAX_DISTANCE)
     assert grouping_distance(matcher) == pytest.approx(expected)
+
+
+def test_a_near_tie_ranks_above_a_bigger_group(inbox, matcher, store, shop):
+    first, second = store.standards(shop.id)[:2]
+    entries = {e.standard_id: e.label for e in store.index_entries(shop.id) if e.label % 2 == 0}  # their own texts
+    both = matcher.index.vectors([entries[first.id], entries[second.id]]).sum(axis=0)
+    between = (both / np.linalg.norm(both)).astype(np.float32)  # as close to one as to the other
+    v = matcher.version.id
+    place(inbox, v, {"这个和那个有什么区别": between})
+    place(inbox, v, {t: near(direction(5), i) for i, t in enumerate(B)})
+    log_rows(inbox, ["这个和那个有什么区别"] * 3 + B * 2)
+    inbox.update(matcher, distance=0.2)
+    tie, big = inbox.groups(matcher)
+    assert tie.near_tie and tie.representative == "这个和那个有什么区别" and tie.count == 3
+    assert {s.id for s in tie.nearest[:2]} == {first.id, second.id}
+    assert not big.near_tie and big.count == 4  # more messages, ranked below the toss-up
