@@ -242,10 +242,53 @@ def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int =
         "intent_messages_not_answered": round(sum(d != "answer" for d in rest_decided) / max(len(rest), 1), 4),
         "mix": measure(after, expected, decided_after),
     }
+    out["negatives_only"] = negatives_only(matcher, texts, expected, drawn, pool, results, len(in_scope))
     out["after_marking"]["in_scope_answered_drop_points"] = round(
         100 * (out["product"]["in_scope_answered"] - out["after_marking"]["mix"]["in_scope_answered"]), 2)
     store.close()
     return out
+
+
+def negatives_only(matcher, texts, expected, drawn, pool, results, n_in) -> dict:
+    """Marking without the built-in set: the score thresholds alone answer many off-topic
+    messages; the operator marks ten of those answered wrongly, and only the nearest-is-a-negative
+    rule applies (no calibrated guard). Worked out on vectors here; nothing is written."""
+    import numpy as np
+
+    from desktop_app.core.calibration import GUARD_OFF, decide
+    from desktop_app.core.normalize import normalize_text
+
+    thresholds = {**matcher.thresholds, "guard": GUARD_OFF}
+    before = decisions(results, matcher.thresholds, False)
+    wrong = sorted((i for i in range(n_in, len(texts)) if before[i] == "answer"),
+                   key=lambda i: -results[i].matches[0].score)[:MARKED]
+    if not wrong:
+        return {"marked": 0}
+    intents = {drawn[i - n_in][1] for i in wrong}
+    marked = {texts[i] for i in wrong}
+    rest = [t for t, c in pool if c in intents and t not in marked]
+    rest_results = matcher.query_many(rest) if rest else []
+    negatives = matcher.encoder.encode([normalize_text(texts[i]) for i in wrong])
+
+    def decide_all(res, txts):
+        n1 = (matcher.encoder.encode([normalize_text(t) for t in txts]) @ negatives.T).max(axis=1)
+        out = []
+        for r, n in zip(res, n1):
+            s1 = r.matches[0].score if r.matches else None
+            s2 = r.matches[1].score if len(r.matches) > 1 else None
+            out.append(decide(s1, s2, thresholds, r.twin, float(n)))
+        return out
+
+    after = decide_all(results, texts)
+    rest_before = decisions(rest_results, matcher.thresholds, False)
+    rest_after = decide_all(rest_results, rest)
+    n_rest_answered = sum(d == "answer" for d in rest_before)
+    return {"marked": len(wrong), "marked_not_answered": sum(after[i] != "answer" for i in wrong),
+            "intent_messages": len(rest), "intent_messages_answered_before": n_rest_answered,
+            "intent_messages_answered_after": sum(d == "answer" for d in rest_after),
+            "of_answered_no_longer": round(sum(b == "answer" and a != "answer" for b, a in zip(rest_before, rest_after))
+                                           / max(n_rest_answered, 1), 4),
+            "mix_before": measure(results, expected, before), "mix_after": measure(results, expected, after)}
 
 
 def main() -> None:
@@ -282,6 +325,13 @@ def main() -> None:
         print(f"  after marking {len(a['marked'])}: {a['marked_not_answered']} of them not answered; other messages of "
               f"their intents not answered {a['intent_messages_not_answered']:.1%} ({a['intent_messages']}); "
               f"precision {a['mix']['precision']}, in-scope answered -{a['in_scope_answered_drop_points']} points")
+        n = r["negatives_only"]
+        if n.get("marked"):
+            print(f"  without the built-in set, marking {n['marked']} wrongly answered: {n['marked_not_answered']} of them "
+                  f"not answered; of their intents' other messages answered before ({n['intent_messages_answered_before']} "
+                  f"of {n['intent_messages']}), {n['of_answered_no_longer']:.1%} no longer; in-scope answered "
+                  f"{n['mix_before']['in_scope_answered']:.1%} -> {n['mix_after']['in_scope_answered']:.1%}, precision "
+                  f"{n['mix_before']['precision']} -> {n['mix_after']['precision']}")
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
 
