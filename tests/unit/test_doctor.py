@@ -61,3 +61,21 @@ def test_subcenter_outliers_are_listed(store, tiny_shop):
     ensure_model(store, tiny_shop.id)
     findings = examine(store, tiny_shop.id, Matcher.open(store, tiny_shop.id), outliers=["吸不干净了"])
     assert any(f.kind == "subcenter_outlier" and f.args["text"] == "吸不干净了" for f in findings)
+
+
+def test_a_catch_all_question_that_off_topic_messages_land_on_is_named(store, tiny_shop, monkeypatch):
+    from desktop_app.core import offtopic
+    from desktop_app.core.matcher import set_threshold_override
+
+    # Messages that share most of their words with one standard question's similar questions land
+    # on it (the tiny model reads characters); the doctor names that question, with examples.
+    chat = tuple("哈哈" + t for t in ("吸力变弱了", "吸不干净了", "吸尘没劲", "吸力不够怎么回事", "扫地机没吸力",
+                                     "吸力越来越小")) + ("今天天气怎么样", "给我讲个笑话")
+    monkeypatch.setattr(offtopic, "builtin_offtopic", lambda: chat)
+    ensure_model(store, tiny_shop.id)
+    set_threshold_override(store, tiny_shop.id, suggest=-1.0)  # every landing counts
+    findings = examine(store, tiny_shop.id, Matcher.open(store, tiny_shop.id))
+    catch_all = [f for f in findings if f.kind == "catch_all"]
+    assert len(catch_all) == 1 and catch_all[0].args["standard"] == "扫地机器人吸力变小了怎么办"
+    assert catch_all[0].args["total"] == len(chat) and catch_all[0].args["n"] >= 5
+    assert "哈哈" in catch_all[0].args["examples"] and catch_all[0].severity == "warning"
