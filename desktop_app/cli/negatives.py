@@ -13,12 +13,17 @@ from .common import CliError, open_shop, print_json
 
 def add_negatives_commands(sub) -> None:
     s = sub.add_parser("negatives", help="list, add or remove messages that must match nothing")
-    s.add_argument("action", choices=["list", "add", "remove"])
-    s.add_argument("texts", nargs="*", help="messages (add) or ids (remove)")
-    s.add_argument("--shop", required=True)
-    s.add_argument("--file", help="add: a UTF-8 text file, one message per line")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_negatives)
+    actions = s.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("list", help="the shop's negatives")
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("add", help="mark messages as matching nothing")
+    a.add_argument("texts", nargs="*", help="the messages")
+    a.add_argument("--file", help="a text file (UTF-8 or GB18030), one message per line")
+    a = actions.add_parser("remove", help="answer them again")
+    a.add_argument("texts", nargs="+", metavar="ID", help="ids that `negatives list` shows")
+    for a in actions.choices.values():
+        a.add_argument("--shop", required=True)
+        a.set_defaults(func=cmd_negatives)
 
 
 def cmd_negatives(args) -> int:

@@ -137,3 +137,25 @@ def test_no_model_for_an_empty_shop(env, tmp_path):
     assert proc.returncode == 1 and "no enabled questions yet" in proc.stderr
     proc = run(env, home, "train", "--shop", "空店", ok=False)
     assert proc.returncode == 1 and "at least 2" in proc.stderr
+
+
+def test_negatives_add_list_remove(env, tmp_path):
+    home = tmp_path / "h"
+    csv = write_csv(tmp_path / "shop.csv", [(sq, sim) for sq, sims in TINY_SHOP.items() for sim in sims])
+    run(env, home, "shop", "create", "店", "--base-model", str(env["model"]))
+    run(env, home, "import", "--shop", "店", str(csv))
+    lines = tmp_path / "neg.txt"
+    lines.write_bytes("给我讲个笑话\n附近餐馆电话多少\n\n".encode("gb18030"))  # a GBK-family file
+    out = run(env, home, "negatives", "add", "--shop", "店", "今天天气怎么样", "--file", str(lines)).stdout
+    assert "3 messages" in out and "no retraining" in out
+    listed = json.loads(run(env, home, "negatives", "list", "--shop", "店", "--json").stdout)
+    assert [n["text"] for n in listed] == ["今天天气怎么样", "给我讲个笑话", "附近餐馆电话多少"]
+    proc = run(env, home, "negatives", "add", "--shop", "店", "发票怎么开", ok=False)  # a similar question
+    assert proc.returncode == 1 and "cannot also match nothing" in proc.stderr
+    assert len(json.loads(run(env, home, "negatives", "list", "--shop", "店", "--json").stdout)) == 3
+    assert "1 negatives removed" in run(env, home, "negatives", "remove", "--shop", "店", str(listed[0]["id"])).stdout
+    proc = run(env, home, "negatives", "remove", "--shop", "店", "abc", ok=False)
+    assert proc.returncode == 1 and "ids" in proc.stderr
+    # the query path follows them: the marked message gets no answer
+    result = json.loads(run(env, home, "query", "--shop", "店", "--json", "给我讲个笑话").stdout)
+    assert result["decision"] != "answer" and result["offtopic"]["own"] and result["offtopic"]["score"] > 0.99
