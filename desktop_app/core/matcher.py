@@ -136,9 +136,11 @@ class Matcher:
             self._owner = {e.label: e.standard_id for e in entries}
         known = offtopic_entries(self.store, self.shop_id, entries)
         if revision != self.offtopic_index.revision or len(self.offtopic_index) != len(known):
+            before = dict(self.offtopic_index.texts)
             sync_index(self.store, self.shop_id, self.offtopic_index, self.encoder, known)
             self.offtopic_index.revision = revision
-            self.offtopic_index.save(self.offtopic_path)
+            if self.offtopic_index.texts != before:  # most edits touch questions only: no 6 MB write
+                self.offtopic_index.save(self.offtopic_path)
         self._offtopic_own = {e.label for e in known if e.standard_id == OWN}
         self.twins = Twins.of((e.standard_id, e.norm) for e in entries)
         self._lookup = self.store.standard_lookup(self.shop_id)
