@@ -16,13 +16,14 @@ import numpy as np
 from .calibration import decide
 from .index import VectorIndex
 from .normalize import normalize_text
-from .offtopic import OWN, offtopic_entries, offtopic_index_path
+from .offtopic import BUILTIN_BASE, OWN, offtopic_entries, offtopic_index_path
 from .runtime import OnnxEncoder
 from .shop_settings import load_settings, set_thresholds
 from .store import ModelVersion, NotFoundError, Store, StoreError
 from .twins import NO_TWINS, Twins
 
 ENTRIES_PER_RESULT = 8  # entries fetched per requested standard question (several per question)
+OFFTOPIC_CANDIDATES = 8  # known off-topic messages looked at, for one that is not shadowed
 
 
 class NoModelError(StoreError):
@@ -108,6 +109,7 @@ class Matcher:
         except (OSError, ValueError, RuntimeError):
             self.offtopic_index = VectorIndex(self.encoder.dim)
         self._offtopic_own: set[int] = set()  # labels of the shop's own negatives
+        self._shop_score: dict[int, float] = {}  # built-in label -> its best score among the shop's entries
         self._owner: dict[int, int] = {}
         self.twins: Twins = NO_TWINS  # twins(a, b): do standard questions a and b share a text
         self._lookup: dict[int, dict] = {}
@@ -142,6 +144,7 @@ class Matcher:
             if self.offtopic_index.texts != before:  # most edits touch questions only: no 6 MB write
                 self.offtopic_index.save(self.offtopic_path)
         self._offtopic_own = {e.label for e in known if e.standard_id == OWN}
+        self._shop_score = {}  # the shop's entries changed: shadowing is worked out again as needed
         self.twins = Twins.of((e.standard_id, e.norm) for e in entries)
         self._lookup = self.store.standard_lookup(self.shop_id)
         self._revision = revision
@@ -173,12 +176,24 @@ class Matcher:
         return results
 
     def _nearest_offtopic(self, vector: np.ndarray) -> dict | None:
-        labels, scores = self.offtopic_index.search(vector, 1)
-        if not len(labels):
-            return None
-        label = int(labels[0])
-        return {"text": self.offtopic_index.texts.get(label, ""), "score": round(float(scores[0]), 4),
-                "own": label in self._offtopic_own}
+        """The nearest known off-topic message that is not shadowed (offtopic.SHADOW_QUANTILE:
+        built-in ones this version's model puts inside one of the shop's standard questions)."""
+        shadow = self.thresholds.get("shadow")
+        labels, scores = self.offtopic_index.search(vector, 1 if shadow is None else OFFTOPIC_CANDIDATES)
+        for label, score in zip(labels.tolist(), scores.tolist()):
+            if shadow is not None and label >= BUILTIN_BASE and self._shadow_of(label) >= shadow:
+                continue
+            return {"text": self.offtopic_index.texts.get(label, ""), "score": round(float(score), 4),
+                    "own": label in self._offtopic_own}
+        return None
+
+    def _shadow_of(self, label: int) -> float:
+        """A built-in message's best score among the shop's entries (one search, remembered until
+        the shop's questions change)."""
+        if label not in self._shop_score:
+            _, scores = self.index.search(self.offtopic_index.vectors([label])[0], 1)
+            self._shop_score[label] = float(scores[0]) if len(scores) else -1.0
+        return self._shop_score[label]
 
     def _result(self, text: str, labels: np.ndarray, scores: np.ndarray, k: int, t0: float,
                 offtopic: dict | None = None) -> QueryResult:

@@ -99,3 +99,35 @@ def nearest_offtopic(queries: np.ndarray, vectors: np.ndarray, labels: np.ndarra
                     sims[i, row_of[int(lab)]] = -np.inf
         out[start:start + chunk] = sims.max(axis=1)
     return np.where(np.isfinite(out), out, NO_OFFTOPIC)
+
+
+# A built-in message that the shop's model puts as close to one of its standard questions as that
+# question's own entries sit to each other belongs to this shop, whatever the built-in set says
+# (a travel shop's "订一张去上海的机票"): it is *shadowed*, neither a known off-topic neighbour nor
+# a "none" question in calibration. "As close as": at least the median, over the shop's entries,
+# of each entry's best cosine to another entry of its own standard question.
+SHADOW_QUANTILE = 0.5
+
+
+def shadow_score(vectors: np.ndarray, owners: np.ndarray) -> float | None:
+    """The shop's shadowing score (see SHADOW_QUANTILE) from its entries; None with too few."""
+    best = []
+    for c in np.unique(owners):
+        group = vectors[owners == c]
+        if len(group) < 2:
+            continue
+        sims = group @ group.T
+        np.fill_diagonal(sims, -np.inf)
+        best.append(sims.max(axis=1))
+    if not best:
+        return None
+    return float(np.quantile(np.concatenate(best), SHADOW_QUANTILE))
+
+
+def best_shop_scores(queries: np.ndarray, entry_vectors: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """Per query, the best cosine to any of the shop's entries."""
+    out = np.full(len(queries), -1.0)
+    for start in range(0, len(queries), chunk):
+        if len(entry_vectors):
+            out[start:start + chunk] = (queries[start:start + chunk] @ entry_vectors.T).max(axis=1)
+    return out

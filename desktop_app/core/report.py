@@ -30,7 +30,8 @@ import numpy as np
 from .calibration import GUARD_OFF, OFFTOPIC_RATIO, Scored, calibrate, curve, outcome
 from .model_files import base_onnx_dir
 from .normalize import normalize_text
-from .offtopic import builtin_label, builtin_offtopic, nearest_offtopic
+from .offtopic import (BUILTIN_BASE, best_shop_scores, builtin_label, builtin_offtopic, nearest_offtopic,
+                       shadow_score)
 from .reporter import NULL, Reporter
 from .twins import NO_TWINS, Twins
 
@@ -324,6 +325,18 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
     known = matcher.offtopic_index
     known_labels = np.asarray(sorted(known.texts), dtype=np.int64)
     known_vectors = known.vectors(known_labels.tolist())
+    # Built-in messages this shop's model puts inside one of its standard questions are the
+    # shop's business (offtopic.SHADOW_QUANTILE): not off-topic neighbours, not none questions.
+    shadow = shadow_score(entries.vectors, entries.owners)
+    if shadow is not None and len(known_labels):
+        inside = (best_shop_scores(known_vectors, entries.vectors) >= shadow) & (known_labels >= BUILTIN_BASE)
+        shadowed = {int(x) for x in known_labels[inside]}
+        known_labels, known_vectors = known_labels[~inside], known_vectors[~inside]
+        before = len(calib_none) + len(report_none)
+        calib_none = calib_none.subset(lambda i: calib_none.own_label[i] not in shadowed)
+        report_none = report_none.subset(lambda i: report_none.own_label[i] not in shadowed)
+        report["held_out"].update(n_none_calibration=len(calib_none), n_none_report=len(report_none),
+                                  builtin_shadowed=before - len(calib_none) - len(report_none))
     for name, (encoder, ents) in models.items():
         is_main = main is None
         cal_q, rep_q = calib_none, report_none
@@ -355,6 +368,8 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
                 r_rep = score(q_rep, rep_q, ents, rule)
                 measured = Scored.concat(scored_in, as_scored(r_rep, rep_q, twins, n1(q_rep, rep_q)))
                 thresholds = calibrate(calib)
+                if is_main and shadow is not None:
+                    thresholds["shadow"] = round(shadow, 4)
                 block["thresholds"] = thresholds
                 setting = (thresholds["answer"], thresholds.get("margin", 0.0), thresholds.get("guard", GUARD_OFF))
                 block["on_report_half"] = outcome(measured, *setting, ratio=OFFTOPIC_RATIO)
