@@ -213,6 +213,7 @@ class Inbox:
         placed_set = set(placed)
         # to place: what arrived, and on a regroup every open text (an undo may also leave one loose)
         pool = arrived + [n for n in still_open if n not in placed_set]
+        pool.sort(key=lambda n: -items[n]["count"])  # most asked first (see grouping.MAX_PIECE)
         anchors = [n for n, m in members.items() if m["group_id"] in absorbing]
         needed = pool + placed + anchors
         before = len(log_embeddings.get(self.log, self.shop_id, version, needed))

@@ -22,14 +22,17 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 CHUNK = 2048  # rows of the similarity matrix computed at once (CHUNK x n float32)
+# Texts of one connected piece clustered exactly at once: time and memory grow with its square
+# (the condensed distances take 8 bytes a pair and SciPy copies them once: 200 MB at 5,000). A
+# bigger piece (traffic that chains together at this distance) is clustered exactly on its first
+# MAX_PIECE texts, which the caller orders most asked first; the others then join the cluster
+# they are on average closest to, as new arrivals do, or are clustered among themselves.
+MAX_PIECE = 5000
 
 
 def cluster(vectors: np.ndarray, distance: float) -> np.ndarray:
     """Cluster labels 0..k-1 for unit `vectors` (n, d): average linkage, cosine distance, clusters
     merged while their distance is under `distance`."""
-    from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import squareform
-
     n = len(vectors)
     if n <= 1:
         return np.zeros(n, dtype=np.int64)
@@ -45,19 +48,48 @@ def cluster(vectors: np.ndarray, distance: float) -> np.ndarray:
     _, component = connected_components(graph, directed=False)
 
     labels = np.empty(n, dtype=np.int64)
-    order = np.argsort(component, kind="stable")
+    order = np.argsort(component, kind="stable")  # within a piece: the caller's order
     cuts = np.flatnonzero(np.diff(component[order])) + 1
     next_label = 0
     for members in np.split(order, cuts):
         if len(members) <= 2:  # one text, or two joined by an edge under the threshold: one cluster
-            labels[members] = next_label
-            next_label += 1
-            continue
-        dist = np.clip(1.0 - x[members] @ x[members].T, 0.0, 2.0).astype(np.float64)
-        np.fill_diagonal(dist, 0.0)
-        sub = _cut(linkage(squareform(dist, checks=False), method="average"), len(members), distance)
+            sub = np.zeros(len(members), dtype=np.int64)
+        elif len(members) <= MAX_PIECE:
+            sub = _average_linkage(x[members], distance)
+        else:
+            sub = _big_piece(x[members], distance)
         labels[members] = sub + next_label
         next_label += int(sub.max()) + 1
+    return labels
+
+
+def _average_linkage(x: np.ndarray, distance: float) -> np.ndarray:
+    """SciPy's average linkage on one piece, cut at `distance`; the condensed distance vector is
+    filled block by block (no square float64 matrix, no index arrays)."""
+    from scipy.cluster.hierarchy import linkage
+
+    m = len(x)
+    condensed = np.empty(m * (m - 1) // 2, dtype=np.float64)
+    pos = 0
+    for start in range(0, m, CHUNK):
+        block = x[start:start + CHUNK] @ x[start:].T
+        for i in range(len(block)):
+            k = m - start - i - 1
+            np.subtract(1.0, block[i, i + 1:], out=condensed[pos:pos + k])
+            pos += k
+    np.clip(condensed, 0.0, 2.0, out=condensed)
+    return _cut(linkage(condensed, method="average"), m, distance)
+
+
+def _big_piece(x: np.ndarray, distance: float) -> np.ndarray:
+    """See MAX_PIECE."""
+    head = _average_linkage(x[:MAX_PIECE], distance)
+    k = int(head.max()) + 1
+    best, score = nearest(x[MAX_PIECE:], centroids(x[:MAX_PIECE], head, k))
+    labels = np.concatenate([head, np.where(score > 1.0 - distance, best, -1)])
+    rest = np.flatnonzero(labels < 0)
+    if len(rest):
+        labels[rest] = cluster(x[rest], distance) + k
     return labels
 
 

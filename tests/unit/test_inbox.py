@@ -94,6 +94,34 @@ def test_cluster_gives_scikit_learns_average_linkage_clusters():
         assert ours.max() + 1 == theirs.max() + 1 > 1
 
 
+def test_a_piece_too_big_to_cluster_at_once_keeps_separate_topics_apart(monkeypatch):
+    from sklearn.cluster import AgglomerativeClustering
+
+    from desktop_app.core import inbox_grouping
+
+    # Two topics whose closest cross pairs are under the distance, so the threshold graph is one
+    # piece, while their average distance is well over it.
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=48)
+    a /= np.linalg.norm(a)
+    b = rng.normal(size=48)
+    b -= (b @ a) * a
+    b /= np.linalg.norm(b)
+    centres = [a, 0.6 * a + 0.8 * b]
+    x = np.array([c + 0.5 * rng.normal(size=48) / np.sqrt(48) for c in centres for _ in range(150)])
+    x = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    sims = x @ x.T
+    assert sims[:150, 150:].max() > 0.6 > sims[:150, 150:].mean()  # one piece at distance 0.4
+    exact = AgglomerativeClustering(n_clusters=None, distance_threshold=0.4, metric="cosine",
+                                    linkage="average").fit_predict(x)
+    assert sorted(np.bincount(exact)) == [150, 150]
+    order = rng.permutation(300)
+    monkeypatch.setattr(inbox_grouping, "MAX_PIECE", 100)  # the path for pieces over the limit
+    labels = cluster(x[order], 0.4)
+    assert sorted(np.bincount(labels)) == [150, 150]
+    assert len(set(labels[order < 150])) == 1
+
+
 def test_items_counts_and_what_is_not_an_item(inbox, matcher, store, shop):
     sq = store.standards(shop.id)[0]
     log_rows(inbox, ["优惠券怎么用不了"] * 3)                       # counted as one text, three messages
