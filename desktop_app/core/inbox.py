@@ -37,7 +37,7 @@ NEAR_TIE = 0.03    # top two standard questions this close: a toss-up (calibrati
 TIE_BOOST = 2.0    # a near-tie group ranks as if asked this many times as often
 NEAREST_K = 3
 DEFAULT_DISTANCE = 0.1  # see grouping_distance (tight: an untuned encoder's scale)
-MIN_DISTANCE, MAX_DISTANCE = 0.04, 0.35
+MIN_DISTANCE, MAX_DISTANCE = 0.1, 0.35  # a model packing its own questions tighter (a tiny test one) gets 0.1
 GROUPING_MARGIN = 0.95
 DISTANCE_SAMPLE = 2000  # entries whose pairwise similarities set the distance
 MAX_RETRIES = 3
@@ -107,13 +107,15 @@ class _Stale(Exception):
 
 
 def grouping_distance(matcher) -> float:
-    """Cosine distance under which texts group, from the shop's own questions under this model:
+    """Cosine distance under which texts group, from the shop's own questions under this model
+    (`matcher`: a core Matcher, whose index holds their vectors):
     GROUPING_MARGIN x (1 - the 99th percentile of the similarities between entries of different
     standard questions). Two texts closer than nearly all pairs the shop itself keeps apart are
     taken as one question. It follows the model: the untuned encoder packs every text close
     (0.112 on smp2019-ecdt), a fine-tuned one spreads them (0.261); on that set's held-out
     intents, grouping is at its best just under these values and falls apart just over them
-    (bench/inbox_replay.py). A shop too small to tell gets DEFAULT_DISTANCE."""
+    (bench/inbox_replay.py). A shop too small to tell gets DEFAULT_DISTANCE; never under
+    MIN_DISTANCE, which e5's untuned paraphrases need already."""
     entries = [e for e in matcher.store.index_entries(matcher.shop_id) if e.label in matcher.index.texts]
     if len({e.standard_id for e in entries}) < 2:
         return DEFAULT_DISTANCE
@@ -138,7 +140,10 @@ def owned_norms(store, shop_id: int) -> set[str]:
 
 
 class Inbox:
-    """One shop's inbox over a store and a query log (one instance per thread, as QueryLog)."""
+    """One shop's inbox over a store and a query log (one instance per thread, as QueryLog).
+
+    Methods taking a `matcher` use only its `version` and `encoder`: a core Matcher, or any
+    object with those two (the GUI passes its encoder behind a lock)."""
 
     def __init__(self, store, log: QueryLog, shop_id: int):
         self.store = store
@@ -174,8 +179,10 @@ class Inbox:
         Cancellable: a cancelled update leaves the previous groups as they were (vectors already
         computed are kept for next time)."""
         t0 = time.perf_counter()
-        matcher.refresh()  # the index as the store is now: grouping_distance reads its vectors
-        distance = grouping_distance(matcher) if distance is None else distance
+        if distance is None:
+            _, near = self._tapped(matcher)
+            near.refresh()  # the index as the store is now: grouping_distance reads its vectors
+            distance = grouping_distance(near)
         for attempt in range(MAX_RETRIES):
             try:
                 result = self._update(matcher, reporter, full, distance)
@@ -310,15 +317,21 @@ class Inbox:
     def group(self, matcher, group_id: int) -> InboxGroup | None:
         return next((g for g in self.groups(matcher) if g.id == group_id), None)
 
+    def _tapped(self, matcher):
+        """(VectorTap, a Matcher of ours over it) for the given matcher's version and encoder: the
+        caller's matcher may be any object with `version` and `encoder` (the GUI shares its
+        encoder under a lock), and ours answers from stored vectors where it has them."""
+        from .matcher import Matcher
+
+        if self._near is None or self._near[0] is not matcher:
+            tap = log_embeddings.VectorTap(matcher.encoder)
+            self._near = (matcher, tap, Matcher(self.store, self.shop_id, matcher.version, encoder=tap))
+        return self._near[1], self._near[2]
+
     def _nearest(self, matcher, norms: list[str]) -> list[list[Suggestion]]:
         """Top standard questions for each text, by the vectors stored for the matcher's version
         (encoded now only if missing), through the matcher so store edits count at once."""
-        from .matcher import Matcher
-
-        if self._near is None or self._near[0] is not matcher:  # one tapped matcher per matcher given
-            tap = log_embeddings.VectorTap(matcher.encoder)
-            self._near = (matcher, tap, Matcher(self.store, self.shop_id, matcher.version, encoder=tap))
-        _, tap, near = self._near
+        tap, near = self._tapped(matcher)
         tap.clear()
         tap.remember(log_embeddings.get(self.log, self.shop_id, matcher.version.id, norms))
         results = near.query_many(norms, k=NEAREST_K)
