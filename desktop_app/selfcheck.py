@@ -88,9 +88,13 @@ def _base_weights() -> None:
 def _resources() -> None:
     from .paths import resource
 
-    for part in (("icons",), ("demo_shop",), ("augment",)):
+    for part in (("icons",), ("demo_shop",), ("augment",), ("offtopic",)):
         if not resource(*part).is_dir():
             raise FileNotFoundError(resource(*part))
+    from .core.offtopic import builtin_offtopic
+
+    if len(builtin_offtopic()) < 1000:  # the guard against off-topic traffic needs the whole set
+        raise FileNotFoundError(f"only {len(builtin_offtopic())} built-in off-topic messages in {resource('offtopic')}")
 
 
 def _libraries() -> None:
