@@ -79,7 +79,7 @@ def export_bundle(store: Store, shop_id: int, out_dir: Path) -> Path:
         "shop": {"id": shop.id, "name": shop.name, "revision": index.revision},
         "model_version": version.id, "variant": variant, "base_model": version.base_model,
         "thresholds": {k: v for k, v in effective_thresholds(store, shop_id, version).items()
-                       if k in ("answer", "suggest", "margin", "guard")},
+                       if k in ("answer", "suggest", "margin", "guard", "shadow")},
         "files": {p.name: sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()},
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -123,6 +123,7 @@ class BundleMatcher(Matcher):
         has_offtopic = (folder / OFFTOPIC_INDEX).is_file()
         self.offtopic_index = VectorIndex.load(folder / OFFTOPIC_INDEX) if has_offtopic else VectorIndex(self.index.dim)
         self._offtopic_own = set(questions.get("offtopic_own", []))
+        self._shop_score = {}  # built-in label -> best shop score (shadowing), worked out as needed
         self._lookup = {q["id"]: q for q in questions["standard"]}
         self._owner = {label: sq for label, sq, _ in questions["entries"] if sq in self._lookup}
         self.twins = Twins.of((sq, norm) for _, sq, norm in questions["entries"])

@@ -18,9 +18,10 @@ def test_export_and_match_like_the_store(store, served_home, tmp_path):
     assert {"manifest.json", "index.bin", "questions.json", "standardq_encoder.json", "tokenizer.json"} <= {
         p.name for p in out.iterdir()}
     bundle, live = BundleMatcher(out), Matcher.open(store, shop.id)
+    assert bundle.thresholds.get("shadow") == live.thresholds.get("shadow") is not None
     texts = ["发票怎么开", "吸力变弱了", "寄回运费怎么算", "今天天气不错"]
     for a, b in zip(bundle.query_many(texts), live.query_many(texts)):
-        assert a.decision == b.decision
+        assert a.decision == b.decision and a.offtopic == b.offtopic  # the off-topic guard, shadowing included
         assert [m.id for m in a.matches] == [m.id for m in b.matches]
         assert [m.score for m in a.matches] == pytest.approx([m.score for m in b.matches], abs=1e-4)
     with pytest.raises(BundleError, match="not empty"):
