@@ -124,10 +124,6 @@ def shadow_score(vectors: np.ndarray, owners: np.ndarray) -> float | None:
     return float(np.quantile(np.concatenate(best), SHADOW_QUANTILE))
 
 
-def best_shop_scores(queries: np.ndarray, entry_vectors: np.ndarray, chunk: int = 256) -> np.ndarray:
-    """Per query, the best cosine to any of the shop's entries."""
-    out = np.full(len(queries), -1.0)
-    for start in range(0, len(queries), chunk):
-        if len(entry_vectors):
-            out[start:start + chunk] = (queries[start:start + chunk] @ entry_vectors.T).max(axis=1)
-    return out
+def best_shop_scores(queries: np.ndarray, entry_vectors: np.ndarray) -> np.ndarray:
+    """Per query, the best cosine to any of the shop's entries (the same chunked search)."""
+    return nearest_offtopic(queries, entry_vectors, np.zeros(len(entry_vectors), dtype=np.int64))
