@@ -17,6 +17,9 @@ a ratio to something measured in the same run, machines here differing threefold
    window) -> p99, target <= 10x;
 5. a repeated question ("在吗") -> the server's own time for a cache hit, target < 1 ms;
 6. errors (target 0) and every request in the query log after the server stopped.
+
+--chunks measures only how a server-sized batch is best split by length (runtime.length_chunks'
+per-call cost), in this process, and exits.
 """
 
 from __future__ import annotations
@@ -188,12 +191,49 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def chunk_costs(args) -> int:
+    """Texts/s encoding batches of 32 distinct texts (what the server's batcher takes under load)
+    with runtime.length_chunks at several per-call costs; a huge cost is one padded call."""
+    from desktop_app.core import runtime
+    from desktop_app.core.matcher import Matcher
+    from desktop_app.core.store import Store
+    from desktop_app.paths import resource
+
+    home = trained_home(args.home)
+    base = [r["query"] for r in csv.DictReader(resource("demo_shop", "sample_queries.csv").open(encoding="utf-8"))]
+    store = Store(home)
+    matcher = Matcher.open(store, store.shop("demo").id)
+    texts = distinct_texts(base, 32 * 40, seed=3)
+    batches = [texts[i:i + 32] for i in range(0, len(texts), 32)]
+    costs = [10**9, 128, 64, 48, 32, 16, 0]
+    matcher.embed(texts[:64])
+    rates = {c: [] for c in costs}
+    for _ in range(3):  # rounds, the settings taking turns
+        for c in costs:
+            runtime.CALL_COST_TOKENS = c
+            t0 = time.perf_counter()
+            for b in batches:
+                matcher.encoder.encode(b, batch_size=32)
+            rates[c].append(len(texts) / (time.perf_counter() - t0))
+    out = {"cpu": cpu_flags(), "texts_per_s": {("one call" if c == 10**9 else str(c)): round(float(np.median(r)), 1)
+                                               for c, r in rates.items()}}
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--home", type=Path)
     p.add_argument("--seconds", type=float, default=20.0)
     p.add_argument("--json", type=Path)
+    p.add_argument("--chunks", action="store_true",
+                   help="only measure how a server-sized batch is best split by length (runtime.length_chunks)")
     args = p.parse_args()
+    if args.chunks:
+        return chunk_costs(args)
     from desktop_app.core.matcher import Matcher
     from desktop_app.core.normalize import normalize_text
     from desktop_app.core.querylog import QueryLog

@@ -162,18 +162,31 @@ class Matcher:
         labels, scores = self.index.search(vector, k * ENTRIES_PER_RESULT)
         return self._result(text, labels, scores, k, t0, self._nearest_offtopic(vector))
 
-    def query_many(self, texts: list[str], k: int = 5, batch_size: int = 64) -> list[QueryResult]:
-        """Batch path for predict: encodes in batches; results in input order."""
+    def query_many(self, texts: list[str], k: int = 5, batch_size: int = 64,
+                   vectors: np.ndarray | None = None) -> list[QueryResult]:
+        """Batch path for predict: encodes in batches; results in input order. `vectors`: the
+        texts' rows from `embed` (the server encodes outside its lock, then searches under it)."""
         self.refresh()
+        if vectors is None:
+            vectors = self.embed(texts, batch_size)
+        results = [QueryResult(t, "no_match", [], self.version.id) for t in texts]
+        for i, text in enumerate(texts):
+            if not normalize_text(text or ""):
+                continue
+            t0 = time.perf_counter()
+            labels, scores = self.index.search(vectors[i], k * ENTRIES_PER_RESULT)
+            results[i] = self._result(text, labels, scores, k, t0, self._nearest_offtopic(vectors[i]))
+        return results
+
+    def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """(len(texts), dim) query vectors of the normalised texts; zero rows for empty ones.
+        Touches only the encoder, which onnxruntime lets several threads run at once."""
         norms = [normalize_text(t or "") for t in texts]
         todo = [i for i, n in enumerate(norms) if n]
-        vectors = self.encoder.encode([norms[i] for i in todo], batch_size=batch_size) if todo else None
-        results = [QueryResult(t, "no_match", [], self.version.id) for t in texts]
-        for row, i in enumerate(todo):
-            t0 = time.perf_counter()
-            labels, scores = self.index.search(vectors[row], k * ENTRIES_PER_RESULT)
-            results[i] = self._result(texts[i], labels, scores, k, t0, self._nearest_offtopic(vectors[row]))
-        return results
+        out = np.zeros((len(texts), self.encoder.dim), dtype=np.float32)
+        if todo:
+            out[todo] = self.encoder.encode([norms[i] for i in todo], batch_size=batch_size)
+        return out
 
     def _nearest_offtopic(self, vector: np.ndarray) -> dict | None:
         """The nearest known off-topic message that is not shadowed (offtopic.SHADOW_QUANTILE:

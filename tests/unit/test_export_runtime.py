@@ -406,3 +406,23 @@ def test_runtime_does_not_import_torch(exported):
                           cwd=str(ROOT), timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+def test_length_chunks_split_where_lengths_jump():
+    from desktop_app.core.runtime import length_chunks
+
+    def cost(lengths, runs, call):
+        return sum(call + (end - start) * lengths[end - 1] for start, end in runs)
+
+    lengths = [4] * 20 + [40] * 3  # "在吗"s and three paragraphs: padding all to 40 wastes most
+    runs = length_chunks(lengths, 32, call_cost=48)
+    assert runs == [(0, 20), (20, 23)]
+    assert cost(lengths, runs, 48) < cost(lengths, [(0, 23)], 48)
+    assert length_chunks(lengths, 32, call_cost=10**9) == [(0, 23)]  # calls dear: one padded call
+    uniform = length_chunks([10] * 100, 32, call_cost=48)  # never a run over the batch size
+    assert sum(end - start for start, end in uniform) == 100 and max(end - start for start, end in uniform) <= 32
+    assert len(uniform) == 4 and uniform[0][0] == 0 and uniform[-1][1] == 100
+    assert length_chunks([], 32) == []
+    # each run ends where the next starts, covering everything once, in order
+    runs = length_chunks(sorted(np.random.default_rng(0).integers(3, 48, 200).tolist()), 64)
+    assert runs[0][0] == 0 and runs[-1][1] == 200 and all(a[1] == b[0] for a, b in zip(runs, runs[1:]))
