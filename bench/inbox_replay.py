@@ -1,7 +1,7 @@
 """The inbox on replayed traffic (issue 17): grouping quality, learning speed, clicks, and speed.
 
     nice -n 5 .venv/bin/python bench/inbox_replay.py --json bench/out/inbox_replay.json
-        [--held-out 8] [--no-retrain] [--import-n 100000] [--group-n 10000] [--reuse DIR]
+        [--held-out 8] [--no-retrain] [--import-n 100000] [--group-n 10000] [--reuse DIR [--recalibrate]]
 
 1. A shop is trained (core.pipeline.retrain, the defaults) on smp2019-ecdt's train split with
    `--held-out` intents left out: the "new topics" consumers start asking about.
@@ -253,6 +253,8 @@ def main() -> int:
     p.add_argument("--import-n", type=int, default=100_000, help="0 skips the big import")
     p.add_argument("--distance", type=float, help="grouping distance (default: the product's)")
     p.add_argument("--reuse", help="a folder holding a shop trained by an earlier run (kept there)")
+    p.add_argument("--recalibrate", action="store_true",
+                   help="with --reuse: calibrate the reused model's thresholds again with this code first")
     p.add_argument("--speed-only", action="store_true", help="step 6 alone, on the trained shop")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (it holds dataset text)")
     p.add_argument("--json")
@@ -284,6 +286,11 @@ def main() -> int:
     store = Store(home)
     shop = store.shops()[0]
     version = store.active_version(shop.id)
+    if args.recalibrate:  # the thresholds as this code calibrates them (on the copy only)
+        from desktop_app.core.pipeline import calibrate_version
+
+        version = calibrate_version(store, shop.id, version, Matcher(store, shop.id, version).encoder,
+                                    side_by_side=False)
     out["thresholds"] = version.thresholds
     matcher = Matcher.open(store, shop.id)
     distance = args.distance if args.distance is not None else grouping_distance(matcher)

@@ -225,8 +225,16 @@ def _bound(o: dict) -> float:
 
 def suggest_threshold(scored: Scored, answer: float) -> float:
     """The lowest score whose questions at and above it have the right one in their top 3 at
-    least SUGGEST_PRECISION of the time, searching down from `answer`."""
+    least SUGGEST_PRECISION of the time, searching down from `answer`.
+
+    Only questions that `decide` could suggest count: one whose nearest neighbour is a known
+    off-topic message is never suggested, whatever its score, so it does not hold the threshold
+    up (it did: on a shop whose standard questions sit near the built-in set's assistant
+    requests, thousands of such none questions put the threshold just under `answer`, and the
+    questions of a new standard question, not yet trained on, fell below it)."""
+    eligible = scored.s1 > scored.n1
     order = np.argsort(-scored.s1)
+    order = order[eligible[order]]
     s1 = scored.s1[order]
     hits = np.cumsum(scored.top3[order] & ~scored.none[order])
     precision = hits / np.arange(1, len(s1) + 1)

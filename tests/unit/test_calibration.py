@@ -116,3 +116,20 @@ def test_toss_ups_between_two_standard_questions_are_never_answered_outright():
     s = scored([(0.95, 0.1)] * 90 + [(0.95, 0.01)] * 10, [(0.5, 0.2)] * 20)
     t = calibrate(s)
     assert t["coverage"] == pytest.approx(0.9) and t["note"] == ""
+
+
+def test_suggest_ignores_none_questions_that_an_offtopic_neighbour_already_turns_away():
+    # In-scope questions right in their top 3 at 0.70-0.80; none questions score as high, but
+    # their nearest neighbour is a known off-topic message (n1 > s1), so decide never suggests them.
+    rng = np.random.default_rng(3)
+    s_in = rng.uniform(0.70, 0.80, 100)
+    s_none = rng.uniform(0.70, 0.80, 400)
+    base = scored([(0.95, 0.2)] * 100 + [(x, 0.0) for x in s_in], [(x, 0.1) for x in s_none])
+    blocked = Scored(base.s1, base.margin, base.correct, base.top3, base.none,
+                     n1=np.where(base.none, base.s1 + 0.05, base.s1 - 0.3))
+    open_ = Scored(base.s1, base.margin, base.correct, base.top3, base.none,
+                   n1=np.where(base.none, base.s1 - 0.05, base.s1 - 0.3))
+    from desktop_app.core.calibration import suggest_threshold
+
+    assert suggest_threshold(blocked, 0.95) <= 0.71  # they cannot be suggested: no reason to stop above them
+    assert suggest_threshold(open_, 0.95) > 0.78  # they would be: suggestions stop near the top of them
