@@ -58,7 +58,8 @@ def main() -> int:
     overrides = {k: v for k, v in (("epochs", args.epochs), ("loss", args.loss)) if v is not None}
     for item in args.set:
         key, _, value = item.partition("=")
-        overrides[key] = type(getattr(TrainConfig(), key))(value)
+        default = getattr(TrainConfig(), key)
+        overrides[key] = int(value) if default is None else type(default)(value)  # None defaults are counts
     t0 = time.time()
     result = retrain(store, shop.id, TrainConfig(**overrides), TqdmReporter())
     seconds = time.time() - t0

@@ -29,6 +29,10 @@ class TrainConfig:
     # Keeping the encoder general, so standard questions added after training still match:
     train_layers: int | None = None  # fine-tune only the top N transformer layers (None: all)
     l2sp: float = 0.0                # pull toward the pretrained weights: l2sp * sum((w - w0)^2)
+    # Layer dropping (an experiment, bench/RESULTS.md issue 11): keep this many of the base's
+    # transformer layers, evenly spaced and ending at the top one, then fine-tune as usual. Half
+    # the layers is half the work per query, the one lever on CPUs where int8 gains little.
+    keep_layers: int | None = None
     val_fraction: float = 0.2
     val_min_similar: int = 5     # a standard question gives validation items only from this many
     val_min_total: int = 10      # fewer held-out items than this: train on everything
@@ -50,6 +54,8 @@ class TrainConfig:
         check_margin(self.loss, self.margin)
         if self.train_layers is not None and self.train_layers < 0:
             raise ValueError(f"train_layers must be 0 or more (or None: all), got {self.train_layers}")
+        if self.keep_layers is not None and self.keep_layers < 1:
+            raise ValueError(f"keep_layers must be 1 or more (or None: all), got {self.keep_layers}")
         if self.l2sp < 0:
             raise ValueError(f"l2sp must be at least 0, got {self.l2sp}")
         if not 2 <= self.m_per_class <= self.batch_size:

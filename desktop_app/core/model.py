@@ -58,6 +58,16 @@ class SentenceEncoder(torch.nn.Module):
         """Freeze the word (token) embedding matrix only; position/type embeddings stay trainable."""
         self.encoder.get_input_embeddings().weight.requires_grad_(False)
 
+    def keep_layers(self, n: int) -> list[int]:
+        """Drop transformer layers, keeping `n` evenly spaced ones that end at the top layer
+        (every other one for half); returns the indices kept."""
+        layers = self.encoder.encoder.layer
+        total = len(layers)
+        keep = sorted({max(0, round((k + 1) * total / n) - 1) for k in range(min(n, total))})
+        self.encoder.encoder.layer = torch.nn.ModuleList([layers[i] for i in keep])
+        self.encoder.config.num_hidden_layers = len(keep)
+        return keep
+
     def freeze_below(self, top_layers: int) -> None:
         """Train only the top `top_layers` transformer layers: everything else freezes (embeddings,
         the layers below, and a pooler, which mean pooling never uses)."""

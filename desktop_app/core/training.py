@@ -212,6 +212,9 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
 
     tokenizer = AutoTokenizer.from_pretrained(base_path)
     model = SentenceEncoder.from_pretrained(base_path, dtype=torch.float32)  # a cached base stores float16
+    if config.keep_layers is not None:
+        kept = model.keep_layers(config.keep_layers)
+        reporter.log(f"layers kept: {len(kept)} ({', '.join(map(str, kept))})")
     if config.freeze_word_embeddings:
         model.freeze_word_embeddings()
     if config.train_layers is not None:

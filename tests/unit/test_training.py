@@ -125,3 +125,19 @@ def test_train_layers_keeps_the_lower_layers_and_l2sp_runs(tiny_model, tmp_path)
         TrainConfig(train_layers=-1)
     with pytest.raises(ValueError, match="nothing to train"):
         train(snapshot(), TrainConfig(loss="triplet", train_layers=0, epochs=1), tiny_model, "", tmp_path / "x")
+
+
+def test_keep_layers_drops_layers_evenly_and_the_model_still_trains_and_saves(tiny_model, tmp_path):
+    from desktop_app.core.model import SentenceEncoder
+
+    model = SentenceEncoder.from_pretrained(tiny_model)
+    total = len(model.encoder.encoder.layer)
+    assert total >= 2
+    assert model.keep_layers(total // 2) == [2 * i + 1 for i in range(total // 2)]  # every other, ending at the top
+    result = train(snapshot(), TrainConfig(epochs=1, batch_size=4, val_min_total=1000, keep_layers=1), tiny_model, "",
+                   tmp_path / "out")
+    tuned = SentenceEncoder.from_pretrained(tmp_path / "out")
+    assert result.stopped_reason == "" and len(tuned.encoder.encoder.layer) == 1
+    assert tuned.config.num_hidden_layers == 1
+    with pytest.raises(ValueError, match="keep_layers"):
+        TrainConfig(keep_layers=0)
