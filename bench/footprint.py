@@ -81,6 +81,7 @@ def main() -> int:
     p.add_argument("--json")
     args = p.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="sq-footprint-"))
+    work.mkdir(parents=True, exist_ok=True)
     codes = [Code("old", Path(args.old).resolve(), work), Code("new", ROOT, work)]
     out: dict = {"load_average_start": os.getloadavg()}
     small = work / "small.csv"

@@ -12,6 +12,8 @@ import os
 
 # Before anything can import PySide6 (desktop_app/gui/__init__.py says why it must be eager).
 os.environ.setdefault("PYSIDE6_OPTION_LAZY", "0")
+# The bundle leaves out huggingface_hub's Xet backend (standardq.spec): downloads take plain HTTP.
+os.environ.setdefault("HF_HUB_DISABLE_XET", "1")
 
 import multiprocessing  # noqa: E402
 import sys  # noqa: E402
