@@ -1578,12 +1578,20 @@ Questions the model could not answer arrive from the API&apos;s log, or from a c
 <context>
     <name>QueryPanel</name>
     <message>
+        <source>, and ahead of the nearest known off-topic message by {g:.2f}</source>
+        <translation>，并领先最近的已知无关消息至少 {g:.2f}</translation>
+    </message>
+    <message>
         <source>; the bars span {lo:.2f} to 1.00</source>
         <translation>；相似度条的范围是 {lo:.2f} 到 1.00</translation>
     </message>
     <message>
         <source>Answer</source>
         <translation>直接回答</translation>
+    </message>
+    <message>
+        <source>Answered outright: the score at least the answer threshold, the best standard question ahead of the second by the lead</source>
+        <translation>直接回答的条件：相似度不低于直接回答阈值，最相似的标准问领先第二名至少“领先”值</translation>
     </message>
     <message>
         <source>Batch test</source>
@@ -1676,6 +1684,10 @@ Questions the model could not answer arrive from the API&apos;s log, or from a c
     <message>
         <source>fine-tuned ({loss})</source>
         <translation>已微调（{loss}）</translation>
+    </message>
+    <message>
+        <source>lead ≥ {m:.2f}</source>
+        <translation>领先 ≥ {m:.2f}</translation>
     </message>
     <message>
         <source>suggest ≥ {t:.3f}</source>

@@ -141,10 +141,18 @@ class QueryPanel(QWidget):
         self.legend.setText(f"<span style='color:{ANSWER}'>▌</span> "
                             + self.tr("answer ≥ {t:.3f}").format(t=s.answer)
                             + f" &nbsp; <span style='color:{SUGGEST}'>▌</span> "
-                            + self.tr("suggest ≥ {t:.3f}").format(t=s.suggest))
+                            + self.tr("suggest ≥ {t:.3f}").format(t=s.suggest)
+                            # The score is not the whole rule: a calibrated model may answer on
+                            # the lead alone (the demo shop's answer score is 0.283, its lead 0.12).
+                            + " &nbsp; " + self.tr("lead ≥ {m:.2f}").format(m=float(thresholds.get("margin", 0.0))))
         tip = (self.tr("Thresholds set by hand") if thresholds.get("overridden")
                else self.tr("Thresholds of this model version"))
-        self.legend.setToolTip(tip + self.tr("; the bars span {lo:.2f} to 1.00").format(lo=s.floor))
+        guard = float(thresholds.get("guard", -9.0))
+        rule = self.tr("Answered outright: the score at least the answer threshold, the best standard question "
+                       "ahead of the second by the lead")
+        if guard >= 0:
+            rule += self.tr(", and ahead of the nearest known off-topic message by {g:.2f}").format(g=guard)
+        self.legend.setToolTip(tip + self.tr("; the bars span {lo:.2f} to 1.00").format(lo=s.floor) + ".\n" + rule + ".")
         self.live.table.viewport().update()
 
     # ------------------------------------------------------------------ the Matcher's states
