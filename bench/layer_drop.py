@@ -26,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.losses import save  # noqa: E402
 from bench.serve_load import cpu_flags  # noqa: E402
 
 
@@ -99,8 +100,7 @@ def main() -> int:
     out["load_average_end"] = os.getloadavg()
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        save(out, args.json)
     return 0
 
 

@@ -45,6 +45,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.losses import save  # noqa: E402
+
 EXE = Path(sys.executable).parent / "standardq"
 
 
@@ -219,8 +222,7 @@ def chunk_costs(args) -> int:
                                                for c, r in rates.items()}}
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        save(out, args.json)
     return 0
 
 
@@ -380,8 +382,7 @@ def main() -> int:
     }
     print(json.dumps(out, ensure_ascii=False, indent=2))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+        save(out, args.json)
     return 0
 
 

@@ -167,11 +167,12 @@ class Matcher:
         """Batch path for predict: encodes in batches; results in input order. `vectors`: the
         texts' rows from `embed` (the server encodes outside its lock, then searches under it)."""
         self.refresh()
+        norms = [normalize_text(t or "") for t in texts]
         if vectors is None:
-            vectors = self.embed(texts, batch_size)
+            vectors = self._embed_norms(norms, batch_size)
         results = [QueryResult(t, "no_match", [], self.version.id) for t in texts]
         for i, text in enumerate(texts):
-            if not normalize_text(text or ""):
+            if not norms[i]:
                 continue
             t0 = time.perf_counter()
             labels, scores = self.index.search(vectors[i], k * ENTRIES_PER_RESULT)
@@ -181,9 +182,11 @@ class Matcher:
     def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """(len(texts), dim) query vectors of the normalised texts; zero rows for empty ones.
         Touches only the encoder, which onnxruntime lets several threads run at once."""
-        norms = [normalize_text(t or "") for t in texts]
+        return self._embed_norms([normalize_text(t or "") for t in texts], batch_size)
+
+    def _embed_norms(self, norms: list[str], batch_size: int) -> np.ndarray:
         todo = [i for i, n in enumerate(norms) if n]
-        out = np.zeros((len(texts), self.encoder.dim), dtype=np.float32)
+        out = np.zeros((len(norms), self.encoder.dim), dtype=np.float32)
         if todo:
             out[todo] = self.encoder.encode([norms[i] for i in todo], batch_size=batch_size)
         return out

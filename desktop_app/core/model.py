@@ -63,7 +63,8 @@ class SentenceEncoder(torch.nn.Module):
         (every other one for half); returns the indices kept."""
         layers = self.encoder.encoder.layer
         total = len(layers)
-        keep = sorted({max(0, round((k + 1) * total / n) - 1) for k in range(min(n, total))})
+        n = min(n, total)
+        keep = sorted({round((k + 1) * total / n) - 1 for k in range(n)})
         self.encoder.encoder.layer = torch.nn.ModuleList([layers[i] for i in keep])
         self.encoder.config.num_hidden_layers = len(keep)
         return keep

@@ -13,7 +13,6 @@ import uvicorn
 from ..core import serve_settings
 from ..core.querylog import FILE_NAME, QueryLog
 from .app import BundleCatalog, Service, StoreCatalog, create_app
-from .shop_runtime import serving_encoder
 from .token import api_token
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,6 @@ def serve(home: Path, *, host: str | None = None, port: int | None = None, allow
     port = settings.port if port is None else port
     check_host(host, allow_remote)
     log_db = Path(log_db) if log_db else Path(home) / FILE_NAME
-    encoder_factory = encoder_factory or serving_encoder
     catalog = BundleCatalog(bundle, encoder_factory) if bundle else StoreCatalog(home, encoder_factory)
     service = Service(catalog, api_token(), log_db=log_db, mask_log=settings.mask_log)
     app = create_app(service)

@@ -4,9 +4,9 @@
   has queued up (up to MAX_BATCH texts) and encodes it (`Matcher.embed`, split where the lengths
   jump: runtime.length_chunks). Under load, texts that arrive while a batch is encoded form the
   next one, so throughput grows with load instead of queueing one by one; an idle server answers
-  a lone question at once (no waiting window). WORKERS batchers can share a shop, encoding in
-  parallel (the index search and the matcher's store sync run under one lock), each with its
-  share of the cores (serving_encoder). One is the default: on 2 cores, two batchers of one
+  a lone question at once (no waiting window). Several batchers can share a shop (`workers`),
+  encoding in parallel (the index search and the matcher's store sync run under one lock); give
+  them encoders with a share of the cores each (`serve(encoder_factory=...)`). One is the default: on 2 cores, two batchers of one
   onnxruntime thread each served 8% more requests per second at full load, but a third of that
   load waited longer (p99 82 against 70 ms), since a lone query then runs on one core
   (bench/RESULTS.md, issue 8).
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import queue
 import threading
 import time
@@ -32,7 +31,6 @@ from dataclasses import dataclass
 
 from ..core.matcher import Matcher, NoModelError, QueryResult
 from ..core.normalize import normalize_text
-from ..core.runtime import OnnxEncoder
 from ..core.store import Store
 
 log = logging.getLogger(__name__)
@@ -41,11 +39,6 @@ MAX_BATCH = 32
 WORKERS = 1
 CACHE_SIZE = 20_000
 RESULT_TIMEOUT_S = 60.0
-
-
-def serving_encoder(folder, variant: str = "float32", **kwargs) -> OnnxEncoder:
-    """The server's encoders: the cores shared among a shop's WORKERS batchers."""
-    return OnnxEncoder(folder, variant=variant, threads=max(1, (os.cpu_count() or 1) // WORKERS), **kwargs)
 
 
 @dataclass

@@ -134,6 +134,7 @@ def test_keep_layers_drops_layers_evenly_and_the_model_still_trains_and_saves(ti
     total = len(model.encoder.encoder.layer)
     assert total >= 2
     assert model.keep_layers(total // 2) == [2 * i + 1 for i in range(total // 2)]  # every other, ending at the top
+    assert SentenceEncoder.from_pretrained(tiny_model).keep_layers(total + 3) == list(range(total))  # more: all
     result = train(snapshot(), TrainConfig(epochs=1, batch_size=4, val_min_total=1000, keep_layers=1), tiny_model, "",
                    tmp_path / "out")
     tuned = SentenceEncoder.from_pretrained(tmp_path / "out")

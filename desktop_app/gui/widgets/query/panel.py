@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from ....core.calibration import GUARD_OFF
 from ....core.store import Store
 from ...job_runner import cancel_and_wait
 from ...matcher_host import MatcherHost
@@ -147,7 +148,7 @@ class QueryPanel(QWidget):
                             + " &nbsp; " + self.tr("lead ≥ {m:.2f}").format(m=float(thresholds.get("margin", 0.0))))
         tip = (self.tr("Thresholds set by hand") if thresholds.get("overridden")
                else self.tr("Thresholds of this model version"))
-        guard = float(thresholds.get("guard", -9.0))
+        guard = float(thresholds.get("guard", GUARD_OFF))
         rule = self.tr("Answered outright: the score at least the answer threshold, the best standard question "
                        "ahead of the second by the lead")
         if guard >= 0:
