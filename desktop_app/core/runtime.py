@@ -152,6 +152,9 @@ class OnnxEncoder:
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
         if not texts:
             return out
+        if len(texts) == 1:  # a lone served question: no batch to pad (0.3 ms of 7.7 on the demo)
+            out[0] = self.encode_one(texts[0])
+            return out
         encodings = self._tokenizer.encode_batch([self._prefix + t for t in texts])
         lengths = [len(e.ids) for e in encodings]
         order = sorted(range(len(texts)), key=lengths.__getitem__)  # similar lengths pad less

@@ -96,6 +96,21 @@ class ModelDataMixin:
         rows = self._rows("SELECT * FROM model_versions WHERE shop_id = ? AND active = 1", [shop_id])
         return self._mv(rows[0]) if rows else None
 
+    def active_version_id(self, shop_id: int) -> int | None:
+        """Just the id: a version row carries its report (tens of KB of JSON), too much to read
+        and parse for every served request."""
+        rows = self._rows("SELECT id FROM model_versions WHERE shop_id = ? AND active = 1", [shop_id])
+        return rows[0]["id"] if rows else None
+
+    def serving_state(self, shop_id: int) -> tuple[int, int | None, str]:
+        """(revision, active version id, settings JSON) in one small SELECT: what a served
+        answer depends on besides its text."""
+        rows = self._rows("SELECT revision, settings, (SELECT id FROM model_versions WHERE shop_id = shops.id"
+                          " AND active = 1) AS active FROM shops WHERE id = ?", [shop_id])
+        if not rows:
+            raise NotFoundError(f"no shop {shop_id}")
+        return rows[0]["revision"], rows[0]["active"], rows[0]["settings"]
+
     def activate_version(self, version_id: int) -> ModelVersion:
         mv = self.version(version_id)
         with self._tx():

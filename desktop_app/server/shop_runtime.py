@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
@@ -61,24 +60,26 @@ class StoreSource:
         self._loading: threading.Thread | None = None
 
     def state(self) -> tuple:
-        """What an answer depends on besides the text: revision, active version, settings."""
-        revision = self.store.shop(self.shop_id).revision
-        version = self.store.active_version(self.shop_id)
-        if version is None:
-            raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
-        return revision, version.id, json.dumps(self.store.shop_settings(self.shop_id), sort_keys=True)
-
-    def current(self) -> Matcher:
-        """The matcher to answer with now (called by the batcher's thread only)."""
-        active = self.store.active_version(self.shop_id)
+        """What an answer depends on besides the text: revision, active version, settings (as
+        stored: any change makes a new key). One small SELECT per request."""
+        revision, active, settings = self.store.serving_state(self.shop_id)
         if active is None:
             raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
-        if self._next is not None and self._next.version.id == active.id:
+        return revision, active, settings
+
+    def current(self) -> Matcher:
+        """The matcher to answer with now (called by the batcher's thread only). Reads the active
+        version's id only; its whole row (with the report) only when it changed."""
+        active_id = self.store.active_version_id(self.shop_id)
+        if active_id is None:
+            raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
+        if self._next is not None and self._next.version.id == active_id:
             self.matcher, self._next = self._next, None
         if self.matcher is None:
-            self.matcher = Matcher(self.store, self.shop_id, active, encoder_factory=self.encoder_factory)
-        elif self.matcher.version.id != active.id and self._loading is None:
-            self._loading = threading.Thread(target=self._load, args=(active,), daemon=True,
+            self.matcher = Matcher(self.store, self.shop_id, self.store.version(active_id),
+                                   encoder_factory=self.encoder_factory)
+        elif self.matcher.version.id != active_id and self._loading is None:
+            self._loading = threading.Thread(target=self._load, args=(self.store.version(active_id),), daemon=True,
                                              name=f"shop-{self.shop_id}-loader")
             self._loading.start()
         return self.matcher

@@ -224,6 +224,7 @@ def test_runtime_order_and_encode_one(exported):
         one = encoder.encode_one(texts[i])
         assert one.shape == (32,) and one.dtype == np.float32
         assert float(one @ forward[i]) > 0.99999
+        assert float(encoder.encode([texts[i]])[0] @ forward[i]) > 0.99999  # a lone text: encode_one's path
     other = encoder.encode(["你好", "再见"])
     assert float(other[0] @ other[1]) < 0.99999  # different texts, different vectors
 

@@ -156,6 +156,26 @@ def test_versions_single_active(store):
     assert store.version(v1.id).params == {"m": 0.2} and not store.version(v1.id).active
 
 
+def test_serving_state_follows_edits_activation_and_settings(store):
+    shop = store.create_shop("s")
+    assert store.active_version_id(shop.id) is None and store.serving_state(shop.id)[1] is None
+    v1 = store.add_version(shop.id, base_model="b", loss="arcface", status="ready")
+    store.activate_version(v1.id)
+    first = store.serving_state(shop.id)
+    assert first[1] == v1.id == store.active_version_id(shop.id)
+    store.add_standard(shop.id, "怎么开发票")
+    second = store.serving_state(shop.id)
+    assert second[0] > first[0] and second[1:] == first[1:]
+    store.set_shop_settings(shop.id, {"thresholds": {"answer": 0.9}})
+    third = store.serving_state(shop.id)
+    assert third[2] != second[2] and third[:2] == second[:2]
+    v2 = store.add_version(shop.id, base_model="b", loss="arcface", status="ready")
+    store.activate_version(v2.id)
+    assert store.serving_state(shop.id)[1] == v2.id
+    with pytest.raises(NotFoundError):
+        store.serving_state(9999)
+
+
 def test_snapshot_hash_changes_with_data(store):
     shop = store.create_shop("s")
     a = store.add_standard(shop.id, "怎么开发票")
