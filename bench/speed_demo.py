@@ -73,25 +73,12 @@ def main() -> int:
     out = {"retrain_seconds": round(retrain_s, 1), "train_seconds": round(version.metrics["train_seconds"], 1),
            "runtime_variant": version.params["runtime_variant"],
            "val_top1_float32": version.metrics.get("val_top1_float32"),
-           "val_top1_int8": version.metrics.get("val_top1_int8"),
-           # "ffn_down" ("ffn_down+attention" in a fused graph) when all-int8 missed the 0.5-point
-           # rule and the mixed graph (feed-forward down-projections in float32) replaced it;
-           # val_top1_int8 is then the mixed graph's, val_top1_int8_all the one it replaced
-           "int8_float32_part": version.metrics.get("int8_float32_part"),
-           "val_top1_int8_mixed": version.metrics.get("val_top1_int8_mixed"),
-           "val_top1_int8_all": version.metrics.get("val_top1_int8_all")}
+           "val_top1_int8": version.metrics.get("val_top1_int8")}
     # A version keeps only the graph that serves (issue 11): the other one is not measured.
     files = json.loads((Path(version.onnx_dir) / "standardq_encoder.json").read_text(encoding="utf-8"))["files"]
     matchers = {f"latency_{variant}": Matcher(store, shop.id, version,
                                               encoder=OnnxEncoder(Path(version.onnx_dir), variant=variant))
                 for variant in ("int8", "float32") if variant in files}
-    if out["int8_float32_part"] and "float32" in files:  # what the all-int8 graph it replaced would cost
-        from desktop_app.core.export import quantize_int8
-
-        onnx_dir = Path(version.onnx_dir)
-        quantize_int8(onnx_dir / "model.onnx", home / "all.int8.onnx", home)
-        matchers["latency_int8_all"] = Matcher(store, shop.id, version, encoder=OnnxEncoder(
-            onnx_dir, variant="int8", filename=str(home / "all.int8.onnx")))
     out.update(latency(matchers, queries))
     # predict throughput through the installed command (model loaded once per run)
     qfile = home / "q.txt"

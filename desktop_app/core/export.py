@@ -19,7 +19,7 @@ torch and transformers are imported inside the function, so importing this modul
 from __future__ import annotations
 
 import json
-import re
+import logging
 import os
 import shutil
 import tempfile
@@ -124,13 +124,6 @@ def _export_graph(model, ids, mask, path: Path) -> None:
         )
 
 
-# Fine-tuned BERT-style encoders carry a few outlier channels in the GELU output that feeds each
-# layer's feed-forward down-projection; one int8 scale per tensor for those activations is what
-# costs most of int8's accuracy (demo shop: mean cosine to float32 0.983 with every MatMul int8,
-# 0.993 with these 12 in float32, for about a third of float32's extra latency).
-FFN_DOWN = re.compile(r"/layer\.\d+/output/dense/MatMul")
-
-
 FUSED_MIN_COSINE = 0.9999  # fused against unfused onnxruntime outputs: kernel rounding, nothing more
 
 
@@ -148,10 +141,15 @@ def fuse_graph(path: Path, config, inputs: dict, reporter: Reporter = NULL) -> d
     fused_path = path.with_name("fused." + path.name)
     try:
         import onnxruntime as ort
+        from onnxruntime.transformers.fusion_options import FusionOptions
         from onnxruntime.transformers.optimizer import optimize_model
 
+        # Passes a BERT encoder never matches, skipped: 2.5 -> 1.7 s for e5-small, the same fusions.
+        options = FusionOptions("bert")
+        options.enable_rotary_embeddings = False
+        options.enable_qordered_matmul = False
         model = optimize_model(str(path), model_type="bert", num_heads=int(config.num_attention_heads),
-                               hidden_size=int(config.hidden_size), opt_level=0)
+                               hidden_size=int(config.hidden_size), opt_level=0, optimization_options=options)
         fused = {k: int(v) for k, v in model.get_fused_operator_statistics().items() if v}
         if not fused:
             return {}
@@ -172,59 +170,39 @@ def fuse_graph(path: Path, config, inputs: dict, reporter: Reporter = NULL) -> d
         fused_path.unlink(missing_ok=True)
 
 
-def quantize_int8(float_path: Path, int8_path: Path, work: Path, reporter: Reporter = NULL,
-                  keep_float: re.Pattern | None = None) -> bool:
-    """Dynamic int8 (QInt8 weights, per output channel); ORT's preprocessing first, skipped if it fails.
-
-    `keep_float` names MatMul nodes to leave in float32 (e.g. FFN_DOWN); with it the embedding
-    tables stay float32 too (only MatMuls are quantized: a larger file, the same speed), and so
-    does a fused Attention (its QKV projection): only the attention output and the feed-forward
-    up-projection are int8 then (demo shop: mean cosine to float32 0.996, against 0.981 for all-int8).
+def quantize_int8(float_path: Path, int8_path: Path, reporter: Reporter = NULL) -> bool:
+    """Dynamic int8 (QInt8 weights, per output channel) of every MatMul and the embedding tables.
 
     Per-channel scales keep a fine-tuned model's accuracy (smp2019 test top-1: per-tensor lost 0.7
     points against float32, per-channel none) at the same latency.
 
-    The preprocessing runs ONNX shape inference and ORT's basic optimisations but not ORT's
-    symbolic shape inference: that one cannot merge BERT's `Min(max_positions, sequence)` slice
-    with `sequence` unless auto_merge is on, and whenever it fails it writes
-    `sym_shape_infer_temp.onnx` (+ a .data file) into the current working directory. Without it
-    the same MatMuls and embeddings are quantized.
+    No `quant_pre_process` first: on the fused graph it quantized exactly the same nodes into the
+    same outputs (mean / min cosine to float32 0.99701 / 0.99244 either way, trimmed e5-small)
+    and took half of the 5.3 s. Nor a second, mixed graph with the feed-forward
+    down-projections in float32: with the trimmed vocabulary it held the accuracy guard on no
+    shop measured (demo, smp2019, the small shop), and trying it cost each retrain another
+    quantization and evaluation (bench/RESULTS.md, issue 11).
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.quantization.shape_inference import quant_pre_process
 
-    pre = work / "preprocessed.onnx"
-    exclude: list[str] = []
-    # Fused graphs hold com.microsoft ops that ONNX shape inference cannot type: their outputs are float.
-    options: dict = {"extra_options": {"DefaultTensorType": 1}}  # onnx.TensorProto.FLOAT
+    root = logging.getLogger()
+    root.addFilter(_no_preprocessing_advice)
     try:
-        if keep_float is not None:
-            import onnx
-
-            graph = onnx.load(str(float_path), load_external_data=False).graph
-            exclude = [n.name for n in graph.node if keep_float.search(n.name)]
-            options["op_types_to_quantize"] = ["MatMul"]
-        try:
-            quant_pre_process(str(float_path), str(pre), skip_symbolic_shape=True)
-        except Exception as exc:  # noqa: BLE001 - preprocessing is an optimisation only
-            reporter.log(f"quantization preprocessing failed ({exc!r}); quantizing the raw graph")
-            pre.unlink(missing_ok=True)
-        if pre.exists():
-            try:
-                quantize_dynamic(str(pre), str(int8_path), weight_type=QuantType.QInt8, per_channel=True,
-                                 nodes_to_exclude=exclude, **options)
-                return True
-            except Exception as exc:  # noqa: BLE001
-                reporter.log(f"quantizing the preprocessed graph failed ({exc!r}); retrying on the raw graph")
+        # Fused graphs hold com.microsoft ops that ONNX shape inference cannot type: their outputs are float.
         quantize_dynamic(str(float_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True,
-                         nodes_to_exclude=exclude, **options)
+                         extra_options={"DefaultTensorType": 1})  # onnx.TensorProto.FLOAT
         return True
     except Exception as exc:  # noqa: BLE001 - int8 is optional: keep the float export
         reporter.log(f"int8 quantization failed: {exc!r}; only the float32 model is exported")
         int8_path.unlink(missing_ok=True)
         return False
     finally:
-        pre.unlink(missing_ok=True)
+        root.removeFilter(_no_preprocessing_advice)
+
+
+def _no_preprocessing_advice(record: logging.LogRecord) -> bool:
+    """onnxruntime logs advice to run quant_pre_process on every call; skipping it is deliberate."""
+    return not record.getMessage().startswith("Please consider to run pre-processing")
 
 
 def export_onnx(model_dir: Path | None, out_dir: Path, *, prefix: str, parity_texts: list[str],
@@ -326,7 +304,7 @@ def export_onnx(model_dir: Path | None, out_dir: Path, *, prefix: str, parity_te
         int8_path = int8_min = int8_mean = None
         if quantize:
             reporter.stage("quantize", total=1)
-            if quantize_int8(float_path, tmp / INT8_NAME, tmp, reporter):
+            if quantize_int8(float_path, tmp / INT8_NAME, reporter):
                 reporter.check_cancel()
                 meta["files"]["int8"] = INT8_NAME
                 _write_meta(tmp, meta)

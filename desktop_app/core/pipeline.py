@@ -7,9 +7,7 @@ one has been exported and indexed, and a failed or cancelled run leaves it untou
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import random
 import shutil
 import time
@@ -22,7 +20,7 @@ from .config import TrainConfig
 from .encoders import input_prefix, resolve_base_model
 from .evaluation import class_scores, top1
 from .index import VectorIndex
-from .export import META_NAME, export_onnx, keep_only
+from .export import export_onnx, keep_only
 from .matcher import sync_index
 from .model_files import base_onnx_dir, version_dir
 from .reporter import NULL, Cancelled, Reporter
@@ -141,21 +139,16 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
     `float_top1` is float32's top-1 when the caller has it already (a retrain: torch's validation
     top-1 of the epoch it keeps, which the float32 graph matches to parity cosine 0.999), so the
     float32 graph is not loaded and run again.
-
-    When the all-int8 graph misses, it is quantized again with the feed-forward down-projections
-    left in float32 (export.FFN_DOWN: where fine-tuned encoders' activation outliers are; in a
-    fused graph the Attention kernels stay float32 too) and that one is tried; it replaces
-    model.int8.onnx only if it holds the rule. Both are recorded.
     """
-    from .export import FFN_DOWN, INT8_NAME, quantize_int8
+    from .export import INT8_NAME
 
     onnx_dir = Path(onnx_dir)
     if float_top1 is not None:
-        f32, fused = None, json.loads((onnx_dir / META_NAME).read_text(encoding="utf-8")).get("fused", {})
+        f32 = None
         metrics = {f"{key}_float32": float(float_top1)}
     else:
         encoder = OnnxEncoder(onnx_dir, variant="float32")
-        f32, fused = evaluate(encoder), encoder.meta.get("fused", {})
+        f32 = evaluate(encoder)
         del encoder  # free its session (the float32 graph) before int8 is quantized and tried
         metrics = {f"{key}_float32": float(f32["correct"].mean()) if len(f32["correct"]) else None}
     variant, chosen = "float32", f32
@@ -163,30 +156,11 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
     if (onnx_dir / INT8_NAME).exists() and metrics[f"{key}_float32"] is not None:
         i8 = evaluate(OnnxEncoder(onnx_dir, variant="int8"))
         metrics[f"{key}_int8"] = float(i8["correct"].mean())
-        metrics["int8_float32_part"] = None
         if metrics[f"{key}_int8"] >= floor:
             variant, chosen = "int8", i8
         else:
-            reporter.stage("quantize", total=1)
             reporter.log(f"int8 top-1 {metrics[f'{key}_int8']:.3f} against float32 {metrics[f'{key}_float32']:.3f}: "
-                         "trying int8 with the feed-forward down-projections in float32")
-            mixed = onnx_dir / ("mixed." + INT8_NAME)
-            if quantize_int8(onnx_dir / "model.onnx", mixed, onnx_dir, reporter, keep_float=FFN_DOWN):
-                try:
-                    mx = evaluate(OnnxEncoder(onnx_dir, variant="int8", filename=mixed.name))
-                except Exception as exc:  # noqa: BLE001 - a graph ORT cannot run: keep what works
-                    reporter.log(f"the mixed int8 model does not run: {exc!r}")
-                    mx = None
-                if mx is not None:
-                    metrics[f"{key}_int8_mixed"] = float(mx["correct"].mean())
-                    if metrics[f"{key}_int8_mixed"] >= floor:
-                        os.replace(mixed, onnx_dir / INT8_NAME)
-                        metrics[f"{key}_int8_all"] = metrics[f"{key}_int8"]  # the graph it replaced
-                        metrics[f"{key}_int8"] = metrics[f"{key}_int8_mixed"]
-                        metrics["int8_float32_part"] = "ffn_down+attention" if fused.get("Attention") else "ffn_down"
-                        variant, chosen = "int8", mx
-                mixed.unlink(missing_ok=True)
-            reporter.progress(1, 1)
+                         "float32 serves")
     metrics[key] = metrics[f"{key}_{variant}"]
     metrics["runtime_variant"] = variant
     return variant, chosen, metrics

@@ -30,8 +30,8 @@ import numpy as np
 from .calibration import GUARD_OFF, OFFTOPIC_RATIO, Scored, calibrate, curve, outcome
 from .model_files import base_onnx_dir
 from .normalize import normalize_text
-from .offtopic import (BUILTIN_BASE, best_shop_scores, builtin_label, builtin_offtopic, nearest_offtopic,
-                       shadow_score)
+from .offtopic import (BUILTIN_BASE, BuiltinVectorCache, best_shop_scores, builtin_label, builtin_offtopic,
+                       nearest_offtopic, shadow_score)
 from .reporter import NULL, Reporter
 from .twins import NO_TWINS, Twins
 
@@ -425,4 +425,9 @@ def base_encoder_for(version, reporter: Reporter = NULL, encoder_factory=None):
     (`encoder_factory` as for Matcher: the GUI opens it in a child process)."""
     from .runtime import OnnxEncoder
 
-    return (encoder_factory or OnnxEncoder)(Path(base_onnx_dir(version.base_model, reporter)), variant="float32")
+    folder = Path(base_onnx_dir(version.base_model, reporter))
+    encoder = (encoder_factory or OnnxEncoder)(folder, variant="float32")
+    try:
+        return BuiltinVectorCache(encoder, folder)
+    except (AttributeError, KeyError, OSError):  # an encoder that does not say which graph it runs
+        return encoder

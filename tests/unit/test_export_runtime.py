@@ -287,29 +287,30 @@ def test_int8_variant_close_to_float(exported):
     assert abs(row_cos(i8, f32).min() - result.int8_min_cosine) < 1e-4
 
 
-def test_int8_with_ffn_down_in_float32(exported, tmp_path):
-    """The mixed graph keeps exactly the feed-forward down-projections as float MatMuls, runs,
-    and is closer to float32 than nothing at all."""
+def test_int8_quantizes_every_matmul(exported, tmp_path):
+    """One quantization, of every MatMul (no float32 part left), whose graph runs close to float32."""
     import onnx
 
-    from desktop_app.core.export import FFN_DOWN, quantize_int8
+    from desktop_app.core.export import quantize_int8
 
-    src = exported[0].out_dir / "model.onnx"
-    assert quantize_int8(src, tmp_path / "mixed.onnx", tmp_path, keep_float=FFN_DOWN)
-    graph = onnx.load(str(tmp_path / "mixed.onnx")).graph
-    n_layers = len({n.name.split("/layer.")[1].split("/")[0] for n in graph.node if "/layer." in n.name})
-    float_down = [n for n in graph.node if n.op_type == "MatMul" and FFN_DOWN.search(n.name)]
-    assert len(float_down) == n_layers >= 1
-    assert not any(n.op_type == "MatMulInteger" and FFN_DOWN.search(n.name) for n in graph.node)
-    assert any(n.op_type == "MatMulInteger" for n in graph.node)  # the rest is still int8
-    mixed = OnnxEncoder(exported[0].out_dir, variant="int8", filename=str(tmp_path / "mixed.onnx"))
-    f32 = OnnxEncoder(exported[0].out_dir).encode(TEXTS)
-    assert row_cos(mixed.encode(TEXTS), f32).min() > 0.9
+    assert quantize_int8(exported[0].out_dir / "model.onnx", tmp_path / "q.onnx")
+    ops = [n.op_type for n in onnx.load(str(tmp_path / "q.onnx")).graph.node]
+    assert "MatMul" not in ops and any(op in ("MatMulInteger", "DynamicQuantizeMatMul", "QAttention") for op in ops)
+    q = OnnxEncoder(exported[0].out_dir, variant="int8", filename=str(tmp_path / "q.onnx"))
+    assert row_cos(q.encode(TEXTS), OnnxEncoder(exported[0].out_dir).encode(TEXTS)).min() > 0.9
 
 
-def test_choose_variant_falls_back_to_mixed_int8(exported, tmp_path):
-    """All-int8 misses the 0.5-point rule (the evaluation here says so for the first int8 graph
-    only): the mixed graph is tried, holds it, and replaces model.int8.onnx."""
+def test_quantize_int8_failure_keeps_float(tmp_path):
+    from desktop_app.core.export import quantize_int8
+
+    broken = tmp_path / "model.onnx"
+    broken.write_bytes(b"not an onnx graph")
+    assert not quantize_int8(broken, tmp_path / "q.onnx") and not (tmp_path / "q.onnx").exists()
+
+
+def test_choose_variant_tries_int8_once(exported, tmp_path):
+    """int8 serves when it holds the 0.5-point rule; when it misses, float32 serves, with no
+    second graph tried, and the int8 file is left for keep_only to remove."""
     import shutil
 
     from desktop_app.core.pipeline import _choose_variant
@@ -317,25 +318,18 @@ def test_choose_variant_falls_back_to_mixed_int8(exported, tmp_path):
     folder = tmp_path / "onnx"
     shutil.copytree(exported[0].out_dir, folder)
     before = (folder / "model.int8.onnx").read_bytes()
+    variant, _, metrics = _choose_variant(folder, lambda enc: {"correct": np.array([True] * 10)}, key="val_top1")
+    assert variant == "int8" and metrics["val_top1"] == metrics["val_top1_int8"] == 1.0
     calls = []
 
     def evaluate(enc):
-        calls.append(enc)
-        bad = enc.variant == "int8" and len(calls) == 2  # the all-int8 graph
-        return {"correct": np.array([True] * 9 + [not bad])}
+        calls.append(enc.variant)
+        return {"correct": np.array([True] * 9 + [enc.variant == "float32"])}
 
     variant, _, metrics = _choose_variant(folder, evaluate, key="val_top1")
-    assert variant == "int8" and metrics["int8_float32_part"] == "ffn_down+attention"
-    assert metrics["val_top1_int8_mixed"] == metrics["val_top1_float32"] == 1.0
-    assert metrics["val_top1_int8_all"] == 0.9  # what the replaced all-int8 graph scored
-    assert (folder / "model.int8.onnx").read_bytes() != before
-    assert not (folder / "mixed.model.int8.onnx").exists()
-    # and when the mixed one misses too, float32 serves and the all-int8 file stays
-    shutil.rmtree(folder)
-    shutil.copytree(exported[0].out_dir, folder)
-    variant, _, metrics = _choose_variant(
-        folder, lambda enc: {"correct": np.array([enc.variant == "float32"] * 10)}, key="val_top1")
-    assert variant == "float32" and metrics["val_top1_int8_mixed"] == 0.0
+    assert variant == "float32" and calls == ["float32", "int8"]
+    assert metrics["val_top1_int8"] == 0.9 and metrics["val_top1"] == 1.0
+    assert sorted(p.name for p in folder.glob("*.onnx")) == ["model.int8.onnx", "model.onnx"]
     assert (folder / "model.int8.onnx").read_bytes() == before
 
 

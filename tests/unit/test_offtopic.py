@@ -94,3 +94,51 @@ def test_nearest_offtopic_leaves_out_the_querys_own_entry():
     n1 = nearest_offtopic(q, v, np.asarray([10, 11, 12]), [10, None])
     assert n1[0] == pytest.approx(0.0) and n1[1] == pytest.approx(0.8)
     assert nearest_offtopic(q, v[:0], np.zeros(0, int))[0] == NO_OFFTOPIC
+
+
+class CountingEncoder:
+    """Deterministic vectors from the text, and which texts it was asked to encode."""
+
+    variant, dim = "float32", 8
+
+    def __init__(self):
+        self.meta = {"files": {"float32": "model.onnx"}}
+        self.encoded: list[str] = []
+
+    def encode(self, texts, batch_size=64):
+        self.encoded += texts
+        rows = [np.random.default_rng(list(t.encode("utf-8"))).normal(size=self.dim) for t in texts]
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def test_builtin_vector_cache_keeps_builtin_vectors_for_the_same_graph(tmp_path):
+    from desktop_app.core.offtopic import BuiltinVectorCache
+
+    graph = tmp_path / "model.onnx"
+    graph.write_bytes(b"graph v1")
+    builtins = list(builtin_offtopic()[:5])
+    first = CountingEncoder()
+    got = BuiltinVectorCache(first, tmp_path).encode(builtins + ["这家店的发票怎么开"])
+    assert len(first.encoded) == 6 and got.shape == (6, 8)
+    # a new process: the built-in ones come from the file, identical; the shop's text is encoded again
+    second = CountingEncoder()
+    again = BuiltinVectorCache(second, tmp_path).encode(["这家店的发票怎么开"] + builtins[::-1])
+    assert second.encoded == ["这家店的发票怎么开"]
+    np.testing.assert_array_equal(again[1:], got[:5][::-1])
+    np.testing.assert_array_equal(again[0], got[5])
+    # a re-exported graph (another size or mtime) does not use the old vectors
+    graph.write_bytes(b"graph v2, re-exported")
+    third = CountingEncoder()
+    BuiltinVectorCache(third, tmp_path).encode(builtins)
+    assert third.encoded == builtins
+
+
+def test_builtin_vector_cache_survives_a_broken_file(tmp_path):
+    from desktop_app.core.offtopic import BUILTIN_VECTORS, BuiltinVectorCache
+
+    (tmp_path / "model.onnx").write_bytes(b"graph")
+    (tmp_path / BUILTIN_VECTORS).write_bytes(b"not an npz")
+    enc = CountingEncoder()
+    texts = list(builtin_offtopic()[:3])
+    assert BuiltinVectorCache(enc, tmp_path).encode(texts).shape == (3, 8) and enc.encoded == texts
+    assert len(np.load(tmp_path / BUILTIN_VECTORS)["texts"]) == 3  # rewritten whole

@@ -145,6 +145,25 @@ def test_trim_folder_slices_rows_and_extend_adds_a_shops_pieces_back(unigram_ber
     assert ext_tok.encode(shop[0]).tokens == full_tok.encode(shop[0]).tokens
 
 
+def test_extend_keeps_the_full_tokenizer_after_first_use(unigram_bert, tmp_path, monkeypatch):
+    from desktop_app.core import vocab_models
+    from desktop_app.core.vocab_models import FULL_TOKENIZER_NAME, extend_for_texts, trim_folder
+
+    trimmed = trim_folder(unigram_bert, tmp_path / "trimmed", prefix="")
+    assert not (trimmed / FULL_TOKENIZER_NAME).exists()
+    assert extend_for_texts(trimmed, TEXTS, "", tmp_path / "same") == trimmed
+    assert (trimmed / FULL_TOKENIZER_NAME).is_file()
+    # From now on the full tokenizer is read from there; the source is opened only for the rows
+    # of pieces a shop adds back.
+    opened = []
+    real = vocab_models.full_vocabulary
+    monkeypatch.setattr(vocab_models, "full_vocabulary", lambda source: opened.append(source) or real(source))
+    assert extend_for_texts(trimmed, TEXTS, "", tmp_path / "same") == trimmed and opened == []
+    extended = extend_for_texts(trimmed, ["Привет 扫地"], "", tmp_path / "shop")
+    assert opened == [f"folder:{unigram_bert}"]
+    assert read_trim(extended)["kept"][-1] == PIECES.index("▁Привет")
+
+
 def test_cached_trim_of_a_local_base_folder(unigram_bert, monkeypatch, tmp_path):
     from desktop_app.core.encoders import resolve_base_model
 
