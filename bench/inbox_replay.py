@@ -282,9 +282,17 @@ def main() -> int:
         out["first_retrain_s"] = round(time.time() - t0, 1)
         store.close()
     home = tmp / "home"  # a copy: the fixes and the second retrain never touch `base`'s database
-    shutil.copytree(base, home, ignore=shutil.ignore_patterns("querylog.sqlite*"))
+    # The indexes are left behind and rebuilt from the copy's own store: a version records absolute
+    # paths, so the copy would otherwise read and write `base`'s index files, and each run would
+    # start from what the last one left there (its fixes' entries, its batches' float digits).
+    shutil.copytree(base, home, ignore=shutil.ignore_patterns("querylog.sqlite*", "index*.bin*"))
     store = Store(home)
     shop = store.shops()[0]
+    for v in store.versions(shop.id):
+        moved = {k: str(home / Path(getattr(v, k)).relative_to(base.resolve())) for k in ("onnx_dir", "index_path")
+                 if getattr(v, k) and Path(getattr(v, k)).is_relative_to(base.resolve())}
+        if moved:
+            store.update_version(v.id, **moved)
     version = store.active_version(shop.id)
     if args.recalibrate:  # the thresholds as this code calibrates them (on the copy only)
         from desktop_app.core.pipeline import calibrate_version
