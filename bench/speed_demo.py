@@ -3,8 +3,8 @@
     .venv/bin/python bench/speed_demo.py [--json bench/out/speed.json]
 
 Latency is one short query at a time through Matcher.query (normalise + encode + index + decide),
-after warm-up, for the encoder that serves (a version keeps no other graph since issue 11; the
-int8 one is the mixed graph when the pipeline chose it, see pipeline._choose_variant).
+after warm-up, for the encoder that serves (a version keeps no other graph since issue 11: int8
+when it held the accuracy guard, see pipeline._choose_variant, else float32).
 """
 
 from __future__ import annotations
