@@ -1,6 +1,6 @@
 """A probe, not a feature: does training with fake-quantized layers close the int8 gap (issue 11)?
 
-    .venv/bin/python bench/qat_probe.py HOME SHOP [--from-epoch N]
+    .venv/bin/python bench/qat_probe.py HOME SHOP [--from-epoch N] [--weights-only]
 
 Retrains SHOP of the data directory HOME (it adds a version there: use a copy) with every
 `torch.nn.Linear` fake-quantized the way onnxruntime's dynamic int8 computes it: weights int8,
@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+WEIGHTS_ONLY = False  # --weights-only: the inputs stay float
+
+
 def fake_quantized_linear(self, x):
     import torch
     import torch.nn.functional as F
@@ -27,6 +30,8 @@ def fake_quantized_linear(self, x):
     w = self.weight
     scale = (w.detach().abs().amax(dim=1, keepdim=True) / 127).clamp(min=1e-8)
     wq = w + (torch.round(w / scale).clamp(-127, 127) * scale - w).detach()
+    if WEIGHTS_ONLY:
+        return F.linear(x, wq, self.bias)
     lo = torch.clamp(x.detach().min(), max=0.0)
     hi = torch.clamp(x.detach().max(), min=0.0)
     step = ((hi - lo) / 255).clamp(min=1e-8)
@@ -49,7 +54,10 @@ def main() -> int:
     p.add_argument("home", type=Path)
     p.add_argument("shop")
     p.add_argument("--from-epoch", type=int, default=0, help="fake-quantize only after this epoch (0: throughout)")
+    p.add_argument("--weights-only", action="store_true", help="fake-quantize the weights, not the inputs")
     args = p.parse_args()
+    global WEIGHTS_ONLY
+    WEIGHTS_ONLY = args.weights_only
     plain = torch.nn.Linear.forward
 
     class Log(Reporter):
