@@ -1,6 +1,6 @@
 """A probe, not a feature: does training with fake-quantized layers close the int8 gap (issue 11)?
 
-    .venv/bin/python bench/qat_probe.py HOME SHOP [--from-epoch N] [--weights-only]
+    .venv/bin/python bench/qat_probe.py HOME SHOP [--from-epoch N] [--weights-only] [--epochs N]
 
 Retrains SHOP of the data directory HOME (it adds a version there: use a copy) with every
 `torch.nn.Linear` fake-quantized the way onnxruntime's dynamic int8 computes it: weights int8,
@@ -55,6 +55,7 @@ def main() -> int:
     p.add_argument("shop")
     p.add_argument("--from-epoch", type=int, default=0, help="fake-quantize only after this epoch (0: throughout)")
     p.add_argument("--weights-only", action="store_true", help="fake-quantize the weights, not the inputs")
+    p.add_argument("--epochs", type=int, help="instead of the shop's setting (e.g. one more, fake-quantized)")
     args = p.parse_args()
     global WEIGHTS_ONLY
     WEIGHTS_ONLY = args.weights_only
@@ -82,7 +83,13 @@ def main() -> int:
     pipeline.keep_only = lambda *a, **k: None
     store = Store(args.home)
     shop = store.shop(args.shop)
-    version = pipeline.retrain(store, shop.id, None, Log()).version
+    config = None
+    if args.epochs:
+        from desktop_app.core.shop_settings import load_settings
+
+        base = TrainConfig(base_model=load_settings(store, shop.id).effective_base_model).to_dict()
+        config = TrainConfig.from_dict({**base, "epochs": args.epochs})
+    version = pipeline.retrain(store, shop.id, config, Log()).version
     snapshot = store.training_snapshot(shop.id)
     config = TrainConfig.from_dict({k: v for k, v in version.params.items() if k != "runtime_variant"})
     split = split_snapshot(snapshot, config)
