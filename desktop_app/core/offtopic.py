@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .log_embeddings import VectorTap
 from .normalize import dedup_key, normalize_text
 from .store_records import IndexEntry
 
@@ -133,55 +134,39 @@ def best_shop_scores(queries: np.ndarray, entry_vectors: np.ndarray) -> np.ndarr
 BUILTIN_VECTORS = "builtin_offtopic_vectors.npz"
 
 
-class BuiltinVectorCache:
+class BuiltinVectorCache(VectorTap):
     """An encoder wrapper for an encoder that never changes (a base model's untuned export):
     the vectors it gives built-in messages are kept in a file beside its graph, so each retrain's
     side-by-side report does not embed the same 600 of them again (1.7 s of a small shop's 42 s).
-    Other texts pass through. The file names the graph it belongs to (size and mtime): a
-    re-exported graph starts a new one."""
+    Other texts are remembered for this wrapper's life only (VectorTap). The file names the graph
+    it belongs to (size and mtime): a re-exported graph starts a new one."""
 
     def __init__(self, inner, folder: Path):
-        self.inner = inner
+        super().__init__(inner)
         self.path = Path(folder) / BUILTIN_VECTORS
         graph = Path(folder) / inner.meta["files"][inner.variant]
         self._stamp = f"{graph.stat().st_size}:{graph.stat().st_mtime_ns}"
         self._builtin = set(builtin_offtopic())
-        self.known: dict[str, np.ndarray] = {}
         try:
             with np.load(self.path, allow_pickle=False) as data:
                 if str(data["stamp"]) == self._stamp:
-                    self.known = dict(zip(data["texts"].tolist(), data["vectors"]))
+                    self.remember(dict(zip(data["texts"].tolist(), data["vectors"])))
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
             pass  # none yet, or unreadable (a half-written zip): rebuilt as texts come
 
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
-        fresh = dict(zip(missing, self.inner.encode(missing, batch_size=batch_size))) if missing else {}
-        new = {t: v for t, v in fresh.items() if t in self._builtin}
+        new = any(t in self._builtin and t not in self.known for t in texts)
+        out = super().encode(texts, batch_size)
         if new:
-            self.known.update(new)
             self._save()
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            out[i] = fresh[t] if t in fresh else self.known[t]
         return out
-
-    def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
 
     def _save(self) -> None:
         tmp = self.path.with_name(self.path.name + ".tmp.npz")
         try:
-            texts = list(self.known)
+            texts = [t for t in self.known if t in self._builtin]
             np.savez(tmp, stamp=np.array(self._stamp), texts=np.array(texts),
                      vectors=np.stack([self.known[t] for t in texts]).astype(np.float32))
             tmp.replace(self.path)  # whole or not at all: two retrains at once, the last one wins
         except OSError:
             tmp.unlink(missing_ok=True)  # a read-only cache: it only costs the time
-
-    def __getattr__(self, name):  # prefix, max_length, variant, meta: as the wrapped encoder's
-        return getattr(self.inner, name)

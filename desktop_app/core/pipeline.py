@@ -88,7 +88,7 @@ def ensure_model(store: Store, shop_id: int, reporter: Reporter = NULL) -> Model
     vdir = version_dir(store.home, shop_id, version.id)
     try:
         reporter.stage("choose encoder")
-        variant, result, metrics = _choose_variant(
+        variant, metrics = _choose_variant(
             onnx_dir, lambda enc: _leave_one_out(enc, snapshot), key="loo_top1")
         encoder = OnnxEncoder(onnx_dir, variant=variant)
         metrics["eval"] = "leave-one-out on similar questions"
@@ -133,8 +133,9 @@ def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder
 
 
 def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NULL,
-                    float_top1: float | None = None) -> tuple[str, dict | None, dict]:
+                    float_top1: float | None = None) -> tuple[str, dict]:
     """float32 or int8 for queries: int8 if its top-1 stays within INT8_TOLERANCE of float32.
+    Returns the variant and the metrics (each variant's top-1 under `key`).
 
     `float_top1` is float32's top-1 when the caller has it already (a retrain: torch's validation
     top-1 of the epoch it keeps, which the float32 graph matches to parity cosine 0.999), so the
@@ -144,26 +145,25 @@ def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NUL
 
     onnx_dir = Path(onnx_dir)
     if float_top1 is not None:
-        f32 = None
         metrics = {f"{key}_float32": float(float_top1)}
     else:
         encoder = OnnxEncoder(onnx_dir, variant="float32")
         f32 = evaluate(encoder)
-        del encoder  # free its session (the float32 graph) before int8 is quantized and tried
+        del encoder  # free its session (the float32 graph) before the int8 one opens
         metrics = {f"{key}_float32": float(f32["correct"].mean()) if len(f32["correct"]) else None}
-    variant, chosen = "float32", f32
+    variant = "float32"
     floor = (metrics[f"{key}_float32"] or 0.0) - INT8_TOLERANCE
     if (onnx_dir / INT8_NAME).exists() and metrics[f"{key}_float32"] is not None:
         i8 = evaluate(OnnxEncoder(onnx_dir, variant="int8"))
         metrics[f"{key}_int8"] = float(i8["correct"].mean())
         if metrics[f"{key}_int8"] >= floor:
-            variant, chosen = "int8", i8
+            variant = "int8"
         else:
             reporter.log(f"int8 top-1 {metrics[f'{key}_int8']:.3f} against float32 {metrics[f'{key}_float32']:.3f}: "
                          "float32 serves")
     metrics[key] = metrics[f"{key}_{variant}"]
     metrics["runtime_variant"] = variant
-    return variant, chosen, metrics
+    return variant, metrics
 
 
 def _evaluate_variant(encoder: OnnxEncoder, split, n_classes: int) -> dict:
@@ -215,11 +215,11 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
                    "int8_min_cosine": exported.int8_min_cosine, "stopped_reason": result.stopped_reason}
         if split.val_texts:
             torch_top1 = result.val_top1_after if not math.isnan(result.val_top1_after) else None
-            variant, _, found = _choose_variant(
+            variant, found = _choose_variant(
                 vdir / "onnx", lambda enc: _evaluate_variant(enc, split, n_classes), key="val_top1", reporter=reporter,
                 float_top1=torch_top1)
         else:  # tiny shop: nothing held out, so this is leave-one-out on training data
-            variant, _, found = _choose_variant(
+            variant, found = _choose_variant(
                 vdir / "onnx", lambda enc: _leave_one_out(enc, snapshot), key="loo_top1", reporter=reporter)
         metrics.update(found)
         keep_only(vdir / "onnx", variant)  # a version keeps the graph that serves, nothing else

@@ -318,7 +318,7 @@ def test_choose_variant_tries_int8_once(exported, tmp_path):
     folder = tmp_path / "onnx"
     shutil.copytree(exported[0].out_dir, folder)
     before = (folder / "model.int8.onnx").read_bytes()
-    variant, _, metrics = _choose_variant(folder, lambda enc: {"correct": np.array([True] * 10)}, key="val_top1")
+    variant, metrics = _choose_variant(folder, lambda enc: {"correct": np.array([True] * 10)}, key="val_top1")
     assert variant == "int8" and metrics["val_top1"] == metrics["val_top1_int8"] == 1.0
     calls = []
 
@@ -326,7 +326,7 @@ def test_choose_variant_tries_int8_once(exported, tmp_path):
         calls.append(enc.variant)
         return {"correct": np.array([True] * 9 + [enc.variant == "float32"])}
 
-    variant, _, metrics = _choose_variant(folder, evaluate, key="val_top1")
+    variant, metrics = _choose_variant(folder, evaluate, key="val_top1")
     assert variant == "float32" and calls == ["float32", "int8"]
     assert metrics["val_top1_int8"] == 0.9 and metrics["val_top1"] == 1.0
     assert sorted(p.name for p in folder.glob("*.onnx")) == ["model.int8.onnx", "model.onnx"]
