@@ -129,6 +129,10 @@ def apply_migrations(db: sqlite_utils.Database) -> list[int]:
         # The store's connection is in autocommit mode, so DDL and the record commit together.
         db.execute("BEGIN IMMEDIATE")
         try:
+            # Read again under the write lock: another process may have applied it since.
+            if db.execute("SELECT 1 FROM _migrations WHERE number = ?", [number]).fetchone():
+                db.execute("COMMIT")
+                continue
             fn(db)
             db.execute("INSERT INTO _migrations VALUES (?, ?, datetime('now'))", [number, name])
             db.execute("COMMIT")

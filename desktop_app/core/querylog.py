@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .normalize import normalize_text
+from .sqlite_wal import enable_wal
 
 FILE_NAME = "querylog.sqlite"
 SOURCES = ("served", "imported")
@@ -185,7 +186,7 @@ class QueryLog:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(self.path), timeout=10, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        enable_wal(self.db)
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across an app crash
         self._migrate()
 
@@ -229,8 +230,8 @@ class QueryLog:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
                 raise
-                time.sleep(wait)
-                wait = min(wait * 2, 0.5)
+            time.sleep(wait)
+            wait = min(wait * 2, 0.5)
 
     # -- writes -------------------------------------------------------------------------------
     def write(self, rows: list[dict]) -> int:

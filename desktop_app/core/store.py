@@ -17,6 +17,7 @@ import sqlite_utils
 
 from .migrations import apply_migrations
 from .normalize import normalize_text
+from .sqlite_wal import enable_wal
 from .store_io import ImportExportMixin
 from .store_models import ModelDataMixin
 from .store_negatives import NegativesMixin
@@ -41,7 +42,7 @@ class Store(ImportExportMixin, ModelDataMixin, NegativesMixin):
         try:
             # Autocommit mode: transactions are explicit (see _tx), one per user action.
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")  # the GUI reads while a training child writes
+            enable_wal(conn)  # the GUI reads while a training child writes
             conn.execute("PRAGMA foreign_keys=ON")
             self.db = sqlite_utils.Database(conn)
             apply_migrations(self.db)
