@@ -205,15 +205,67 @@ def _no_preprocessing_advice(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("Please consider to run pre-processing")
 
 
+def _parity(folder: Path, texts: list[str], reference: np.ndarray) -> tuple[float, np.ndarray]:
+    """The least cosine between the folder's float32 graph and torch's `reference` embeddings of
+    `texts` (nan if any is not finite), and the graph's embeddings."""
+    from .runtime import OnnxEncoder
+
+    try:
+        encoder = OnnxEncoder(folder, variant="float32")
+        onnx_emb = encoder.encode(texts)
+        # The latency path (batch 1, no padding) must agree too.
+        singles = np.stack([encoder.encode_one(t) for t in texts[:3]])
+    except Exception as exc:
+        raise ExportError(f"onnxruntime cannot run the exported model: {exc}") from exc
+    cos = np.concatenate([np.sum(reference * onnx_emb, axis=1), np.sum(reference[:3] * singles, axis=1)])
+    return (float(np.min(cos)) if np.all(np.isfinite(cos)) else float("nan")), onnx_emb
+
+
+def _write_graph(model, ids, mask, float_path: Path, template_dir: Path | None, reporter: Reporter) -> tuple[dict, bool]:
+    """The fused float32 graph of `model` at `float_path`: from the template in `template_dir` when
+    one fits this model (graph_template), else exported and fused, and then kept as the template.
+    Returns (fused-op counts, whether the template was used)."""
+    import torch
+
+    from . import graph_template
+
+    state = model.state_dict() if template_dir is not None else None
+    if template_dir is not None:
+        resizable = tuple(n for n in state if n.endswith("word_embeddings.weight"))  # a shop adds pieces
+        meta = graph_template.fill(template_dir, state, float_path, resizable)
+        if meta is not None and meta.get("opset") == OPSET:
+            reporter.log("graph: the fused template filled with this model's weights")
+            return meta.get("fused", {}), True
+    try:
+        with torch.no_grad():
+            _export_graph(model, ids, mask, float_path)
+    except Exception as exc:
+        raise ExportError(f"torch.onnx.export failed: {exc}") from exc
+    reporter.check_cancel()
+    fused = fuse_graph(float_path, model.config, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()},
+                       reporter)
+    if template_dir is not None and fused:
+        try:
+            if not graph_template.build(float_path, state, template_dir, {"fused": fused, "opset": OPSET}):
+                reporter.log("graph template: some weights of the fused graph could not be traced; none kept")
+        except OSError as exc:  # a read-only cache: every export is a full one then
+            reporter.log(f"graph template not saved: {exc}")
+    return fused, False
+
+
 def export_onnx(model_dir: Path | None, out_dir: Path, *, prefix: str, parity_texts: list[str],
                 max_length: int = 64, quantize: bool = True, reporter: Reporter = NULL,
-                model=None, tokenizer=None, int8_check: bool = True) -> ExportResult:
+                model=None, tokenizer=None, int8_check: bool = True,
+                template_dir: Path | None = None) -> ExportResult:
     """Export `model_dir` (a saved SentenceEncoder + fast tokenizer) into `out_dir`.
 
     `model` and `tokenizer` (a SentenceEncoder and its transformers tokenizer) export a model in
     memory instead: a retrain then neither writes the fine-tuned weights nor reads them back.
     `int8_check` off skips encoding the parity texts with the int8 graph (the retrain's accuracy
-    guard runs on it anyway).
+    guard runs on it anyway). `template_dir`: where the fused graph of this architecture is kept
+    between exports (graph_template): a retrain then fills it instead of exporting and fusing
+    again. The parity check below runs either way; a filled graph that fails it is thrown away
+    with its template, and the model is exported in full.
 
     `out_dir` must not exist or be empty. Raises ExportError when the ONNX embeddings do not match
     torch (min cosine < 0.999) or the export fails; then `out_dir` is left as it was.
@@ -256,14 +308,7 @@ def export_onnx(model_dir: Path | None, out_dir: Path, *, prefix: str, parity_te
 
         float_path = tmp / FLOAT_NAME
         ids, mask = _dummy_inputs(tokenizer, prefix, max_length, pad_id)
-        try:
-            with torch.no_grad():
-                _export_graph(model, ids, mask, float_path)
-        except Exception as exc:
-            raise ExportError(f"torch.onnx.export failed: {exc}") from exc
-        reporter.check_cancel()
-        fused = fuse_graph(float_path, model.config, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()},
-                           reporter)
+        fused, from_template = _write_graph(model, ids, mask, float_path, template_dir, reporter)
         reporter.log("fused: " + (", ".join(f"{k} x{n}" for k, n in fused.items()) if fused else "nothing"))
         backend.save(str(tmp / TOKENIZER_NAME))
         meta = {
@@ -283,22 +328,26 @@ def export_onnx(model_dir: Path | None, out_dir: Path, *, prefix: str, parity_te
         reporter.stage("parity", total=len(texts))
         reference = _torch_embed(model, tokenizer, texts, prefix, max_length)
         try:
-            encoder = OnnxEncoder(tmp, variant="float32")
-            onnx_emb = encoder.encode(texts)
-            # The latency path (batch 1, no padding) must agree too.
-            singles = np.stack([encoder.encode_one(t) for t in texts[:3]])
-        except Exception as exc:
-            raise ExportError(f"onnxruntime cannot run the exported model: {exc}") from exc
-        cos = np.sum(reference * onnx_emb, axis=1)
-        cos = np.concatenate([cos, np.sum(reference[:3] * singles, axis=1)])
-        parity = float(np.min(cos)) if np.all(np.isfinite(cos)) else float("nan")
+            parity, onnx_emb = _parity(tmp, texts, reference)
+        except ExportError:
+            if not from_template:
+                raise
+            parity = float("nan")
+        if from_template and not parity >= MIN_PARITY_COSINE:
+            # Never seen; but a template must not cost the operator a retrain: export in full.
+            reporter.log(f"the filled template does not match torch (min cosine {parity:.6f}); exporting in full")
+            from . import graph_template
+
+            graph_template.discard(template_dir)
+            meta["fused"], _ = _write_graph(model, ids, mask, float_path, template_dir, reporter)
+            _write_meta(tmp, meta)
+            parity, onnx_emb = _parity(tmp, texts, reference)
         reporter.metric("parity_min_cosine", parity)
         reporter.progress(len(texts), len(texts))
         if not parity >= MIN_PARITY_COSINE:
             raise ExportError(
                 f"ONNX embeddings do not match torch: min cosine {parity:.6f} < {MIN_PARITY_COSINE}")
         reporter.log(f"float32 parity: min cosine {parity:.6f} on {len(texts)} texts")
-        del encoder
         reporter.check_cancel()
 
         int8_path = int8_min = int8_mean = None

@@ -59,6 +59,12 @@ def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> 
     return target
 
 
+def graph_template_dir(spec: str) -> Path:
+    """Where retrains of shops on base `spec` keep the fused graph they fill (export.graph_template);
+    under the export version, so a change of export settings starts a new one."""
+    return cache_dir() / "onnx" / BASE_EXPORT_VERSION / _slug(spec) / "graph_template"
+
+
 def _remove_older_exports() -> None:
     """Base exports of older export versions (the full vocabulary: ~580 MB each) are never read again."""
     for old in (cache_dir() / "onnx").glob("v*"):

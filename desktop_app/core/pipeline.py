@@ -22,7 +22,7 @@ from .evaluation import class_scores, top1
 from .index import VectorIndex
 from .export import export_onnx, keep_only
 from .matcher import sync_index
-from .model_files import base_onnx_dir, version_dir
+from .model_files import base_onnx_dir, graph_template_dir, version_dir
 from .reporter import NULL, Cancelled, Reporter
 from .runtime import OnnxEncoder
 from .shop_settings import load_settings
@@ -202,7 +202,8 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
         # once; the accuracy guard below then runs on the int8 graph only.
         exported = export_onnx(None, vdir / "onnx", prefix=prefix, parity_texts=parity,
                                max_length=config.max_length, reporter=reporter,
-                               model=result.model, tokenizer=result.tokenizer, int8_check=False)
+                               model=result.model, tokenizer=result.tokenizer, int8_check=False,
+                               template_dir=graph_template_dir(config.base_model))
         result.model = result.tokenizer = None
         reporter.check_cancel()
 
