@@ -31,7 +31,16 @@ WORKER = ROOT / "bench" / "footprint_worker.py"
 
 
 def du(path: Path) -> int:
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) if Path(path).exists() else 0
+    """Bytes of the files under `path`, a hard-linked file counted once (as `du` does): a retrain
+    links the files it shares with the last version."""
+    seen, total = set(), 0
+    for p in Path(path).rglob("*") if Path(path).exists() else []:
+        if p.is_file():
+            st = p.stat()
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+    return total
 
 
 def mb(n: int) -> float:

@@ -56,7 +56,7 @@ def export_bundle(store: Store, shop_id: int, out_dir: Path) -> Path:
     tmp.mkdir(parents=True)
     # the served graph only, under the name the meta file gives it
     kept = {"tokenizer": files.get("tokenizer", "tokenizer.json"), variant: files[variant]}
-    for name in kept.values():
+    for name in [*kept.values(), *meta.get("external", [])]:  # external: the graph's data files
         shutil.copy2(src / name, tmp / name)
     (tmp / META_NAME).write_text(json.dumps({**meta, "files": kept}, ensure_ascii=False, indent=1), encoding="utf-8")
 

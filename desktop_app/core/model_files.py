@@ -59,6 +59,37 @@ def base_onnx_dir(spec: str = DEFAULT_BASE_MODEL, reporter: Reporter = NULL) -> 
     return target
 
 
+def link_identical(folder: Path, others: list[Path], names: tuple[str, ...]) -> int:
+    """Replace each file `names` in `folder` with a hard link to the same file of an earlier
+    version when their bytes are equal (the word-embedding table and the tokenizer, which a
+    retrain seldom changes); returns the bytes this saves. Where links are not possible (another
+    drive, a file system without them) the copies stay: nothing else depends on the link."""
+    import filecmp
+    import os
+
+    saved = 0
+    for name in names:
+        new = Path(folder) / name
+        if not new.is_file():
+            continue
+        for other in others:
+            old = Path(other) / name
+            try:
+                if not old.is_file() or os.path.samefile(old, new) or old.stat().st_size != new.stat().st_size:
+                    continue
+                if not filecmp.cmp(old, new, shallow=False):
+                    continue
+                tmp = new.with_name(new.name + ".link")
+                tmp.unlink(missing_ok=True)
+                os.link(old, tmp)
+                os.replace(tmp, new)
+                saved += new.stat().st_size
+                break
+            except OSError:
+                continue
+    return saved
+
+
 def graph_template_dir(spec: str) -> Path:
     """Where retrains of shops on base `spec` keep the fused graph they fill (export.graph_template);
     under the export version, so a change of export settings starts a new one."""

@@ -20,9 +20,9 @@ from .config import TrainConfig
 from .encoders import input_prefix, resolve_base_model
 from .evaluation import class_scores, top1
 from .index import VectorIndex
-from .export import export_onnx, keep_only
+from .export import FLOAT_NAME, TOKENIZER_NAME, embeddings_name, export_onnx, keep_only
 from .matcher import sync_index
-from .model_files import base_onnx_dir, graph_template_dir, version_dir
+from .model_files import base_onnx_dir, graph_template_dir, link_identical, version_dir
 from .reporter import NULL, Cancelled, Reporter
 from .runtime import OnnxEncoder
 from .shop_settings import load_settings
@@ -224,6 +224,10 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
                 vdir / "onnx", lambda enc: _leave_one_out(enc, snapshot), key="loo_top1", reporter=reporter)
         metrics.update(found)
         keep_only(vdir / "onnx", variant)  # a version keeps the graph that serves, nothing else
+        # Files equal to an earlier version's (the frozen word embeddings, the tokenizer) are linked.
+        earlier = [Path(v.onnx_dir) for v in store.versions(shop_id)
+                   if v.id != version.id and v.onnx_dir and not v.files_removed]
+        link_identical(vdir / "onnx", earlier, (embeddings_name(vdir / "onnx" / FLOAT_NAME), TOKENIZER_NAME))
         # What the report needs later: the held-out questions, and which standard questions the
         # encoder saw (the others are the open set).
         metrics["heldout"] = [[t, snapshot["classes"][c]["id"]] for t, c in zip(split.val_texts, split.val_labels)]

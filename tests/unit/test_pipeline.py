@@ -1,5 +1,7 @@
 import math
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from desktop_app.core.config import TrainConfig
@@ -107,6 +109,11 @@ def test_activate_older_version_rebuilds_its_index_and_cleanup(store, tiny_shop,
     assert store.active_version(tiny_shop.id).id == v0.id
     assert Matcher.open(store, tiny_shop.id).query("尘袋多少钱").matches[0].id == new.id
     retrain(store, tiny_shop.id, config(tiny_model, seed=1))
+    # the two trained versions store the tokenizer once (a hard link)
+    import os
+
+    trained = [Path(v.onnx_dir) for v in store.versions(tiny_shop.id) if v.loss != "none"]
+    assert len(trained) == 2 and os.path.samefile(trained[0] / "tokenizer.json", trained[1] / "tokenizer.json")
     removed = cleanup(store, tiny_shop.id, keep=1)
     assert v0.id in removed and store.version(v0.id).files_removed
     with pytest.raises(Exception, match="cannot be activated"):
@@ -129,3 +136,23 @@ def test_retrain_in_child_process_and_cancel(store, tiny_shop, tiny_model):
     with pytest.raises(Cancelled):
         retrain_in_subprocess(store, tiny_shop.id, config(tiny_model), CancelOnTrain())
     assert store.active_version(tiny_shop.id).id == active
+
+
+def test_float32_versions_share_the_frozen_word_embeddings(store, tiny_shop, tiny_model, monkeypatch):
+    import os
+
+    from desktop_app.core import pipeline
+
+    def float32(onnx_dir, evaluate, key, reporter=None, float_top1=None):
+        return "float32", {}
+
+    monkeypatch.setattr(pipeline, "_choose_variant", float32)  # the tiny model's int8 graph passes the guard
+    retrain(store, tiny_shop.id, config(tiny_model))
+    retrain(store, tiny_shop.id, config(tiny_model, seed=1))
+    a, b = [Path(v.onnx_dir) for v in store.versions(tiny_shop.id) if v.loss != "none"]
+    assert os.path.samefile(a / "model.embeddings.bin", b / "model.embeddings.bin")
+    assert not os.path.samefile(a / "model.onnx", b / "model.onnx")
+    queries = ["尘袋多少钱", "怎么退货"]
+    va = Matcher(store, tiny_shop.id, store.versions(tiny_shop.id)[-2]).encoder.encode(queries)
+    vb = Matcher.open(store, tiny_shop.id).encoder.encode(queries)
+    assert 0.0 < float(np.min(np.sum(va * vb, axis=1))) < 0.99999  # two models, one table

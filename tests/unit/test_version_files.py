@@ -35,9 +35,12 @@ def test_keep_only_float32_halves_the_file_and_keeps_the_embeddings(exported, tm
     keep_only(folder, "float32")
     meta = json.loads((folder / "standardq_encoder.json").read_text(encoding="utf-8"))
     assert meta["files"] == {"float32": "model.onnx", "tokenizer": "tokenizer.json"} and meta["float16_storage"]
-    assert sorted(p.name for p in folder.iterdir()) == ["model.onnx", "standardq_encoder.json", "tokenizer.json"]
+    assert meta["external"] == ["model.embeddings.bin"]  # the word-embedding table, in a file of its own
+    assert sorted(p.name for p in folder.iterdir()) == ["model.embeddings.bin", "model.onnx",
+                                                        "standardq_encoder.json", "tokenizer.json"]
     # the tiny model's word embeddings (21k x 32) dominate its file: about half the bytes go
-    assert (folder / "model.onnx").stat().st_size < 0.6 * size
+    graph, table = (folder / "model.onnx").stat().st_size, (folder / "model.embeddings.bin").stat().st_size
+    assert graph + table < 0.6 * size and table > graph
     after = OnnxEncoder(folder, variant="float32").encode(TEXTS)
     assert np.min(np.sum(before * after, axis=1)) > 0.9999
     assert not halve_weights(folder / "model.onnx")  # nothing left to halve: the file is left alone
@@ -77,3 +80,46 @@ def test_export_from_memory_matches_export_from_folder(exported, tmp_path):
     a = OnnxEncoder(src, variant="float32").encode(TEXTS)
     b = OnnxEncoder(tmp_path / "mem", variant="float32").encode(TEXTS)
     assert np.min(np.sum(a * b, axis=1)) > 0.99999
+
+
+def test_a_retrains_unchanged_files_are_links_to_the_last_versions(exported, tmp_path):
+    """Frozen word embeddings and an unchanged tokenizer are stored once per shop (hard links)."""
+    import os
+
+    from desktop_app.core.model_files import link_identical
+
+    tiny, src = exported
+    v1, v2 = tmp_path / "v1", tmp_path / "v2"
+    shutil.copytree(src, v1)
+    keep_only(v1, "float32")
+    from transformers import AutoTokenizer
+
+    from desktop_app.core.model import SentenceEncoder
+
+    model = SentenceEncoder.from_pretrained(tiny, dtype=torch.float32)
+    with torch.no_grad():  # a "retrain": every weight but the frozen word embeddings moves
+        for name, p in model.named_parameters():
+            if "word_embeddings" not in name:
+                p.add_(0.01)
+    export_onnx(None, v2, prefix="query: ", parity_texts=TEXTS, max_length=32, quantize=False,
+                model=model, tokenizer=AutoTokenizer.from_pretrained(str(tiny)))
+    keep_only(v2, "float32")
+    before = OnnxEncoder(v2, variant="float32").encode(TEXTS)
+    names = ("model.embeddings.bin", "tokenizer.json")
+    saved = link_identical(v2, [tmp_path / "gone", v1], names)
+    assert saved == sum((v2 / n).stat().st_size for n in names)
+    assert all(os.path.samefile(v1 / n, v2 / n) for n in names)
+    assert not os.path.samefile(v1 / "model.onnx", v2 / "model.onnx")
+    after = OnnxEncoder(v2, variant="float32").encode(TEXTS)
+    assert np.array_equal(before, after)
+    assert np.min(np.sum(after * OnnxEncoder(v1, variant="float32").encode(TEXTS), axis=1)) < 0.9999  # its own model
+    shutil.rmtree(v1)  # the older version's files are removed: the newer one still works
+    assert np.array_equal(OnnxEncoder(v2, variant="float32").encode(TEXTS), after)
+    # a different table is not linked
+    v3 = tmp_path / "v3"
+    shutil.copytree(v2, v3)
+    data = bytearray((v3 / "model.embeddings.bin").read_bytes())
+    data[0] ^= 1
+    (v3 / "model.embeddings.bin").write_bytes(bytes(data))
+    assert link_identical(v3, [v2], ("model.embeddings.bin",)) == 0
+    assert not os.path.samefile(v2 / "model.embeddings.bin", v3 / "model.embeddings.bin")
