@@ -6,7 +6,8 @@
 1. A shop is trained (core.pipeline.retrain, the defaults) on smp2019-ecdt's train split with
    `--held-out` intents left out: the "new topics" consumers start asking about.
 2. Day 1: the held-out intents' train utterances (never in the shop) and chit-chat (the project's
-   own resources/offtopic/chitchat_zh.txt) are written as a chat export and imported with
+   own resources/offtopic/chitchat_zh.txt, whose lines the replay uses are taken out of the
+   built-in off-topic set for the run, unless --chat-in-builtin) are written as a chat export and imported with
    `standardq log-import`'s code (core.chatlog_import): matched, masked, logged as imported.
    Day 2: the held-out intents' dev + test utterances, the traffic the fixes must then answer.
 3. The inbox groups day 1 (core.inbox). Quality: purity (share of messages in their group's
@@ -56,6 +57,29 @@ CHITCHAT_PER_DAY = 150
 def chitchat() -> list[str]:
     path = ROOT / "resources" / "offtopic" / "chitchat_zh.txt"
     return [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
+
+
+def traffic_chitchat() -> tuple[list[str], list[str]]:
+    """The chit-chat of day 1 and day 2 (seed 0)."""
+    chat = chitchat()
+    random.Random(0).shuffle(chat)
+    return chat[:CHITCHAT_PER_DAY], chat[CHITCHAT_PER_DAY:2 * CHITCHAT_PER_DAY]
+
+
+def keep_traffic_out_of_builtin_set() -> int:
+    """The replay's chit-chat comes from the project's own chitchat_zh.txt, which is also part of
+    the built-in off-topic set: every such message would meet itself in the off-topic index and
+    never be answered, whatever the model. Take them out of the built-in set for this process
+    (the index, the calibration and the retrain all read it through these two names)."""
+    from desktop_app.core import offtopic, report
+    from desktop_app.core.normalize import dedup_key, normalize_text
+
+    day1, day2 = traffic_chitchat()
+    traffic = {dedup_key(normalize_text(t)) for t in day1 + day2}
+    full = offtopic.builtin_offtopic()
+    kept = tuple(t for t in full if dedup_key(t) not in traffic)
+    offtopic.builtin_offtopic = report.builtin_offtopic = lambda: kept
+    return len(full) - len(kept)
 
 
 def write_export(path: Path, messages: list[tuple[str, str]], staff_every: int = 0) -> Path:
@@ -257,11 +281,14 @@ def main() -> int:
                    help="with --reuse: calibrate the reused model's thresholds again with this code first")
     p.add_argument("--speed-only", action="store_true", help="step 6 alone, on the trained shop")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (it holds dataset text)")
+    p.add_argument("--chat-in-builtin", action="store_true",
+                   help="leave the traffic's chit-chat in the built-in off-topic set (the runs before 2026-12-06 12:40)")
     p.add_argument("--json")
     args = p.parse_args()
     data = smp2019()
     if data is None:
         return 0
+    out_removed = 0 if args.chat_in_builtin else keep_traffic_out_of_builtin_set()
     from desktop_app.cli import TqdmReporter
     from desktop_app.core.inbox import grouping_distance
     from desktop_app.core.matcher import Matcher
@@ -271,7 +298,7 @@ def main() -> int:
     topics = HELD_OUT[:args.held_out]
     tmp = Path(tempfile.mkdtemp(prefix="sq-bench-inbox-"))
     base = Path(args.reuse) if args.reuse else tmp / "trained"
-    out: dict = {"held_out": topics}
+    out: dict = {"held_out": topics, "traffic_chitchat_left_out_of_builtin_set": out_removed}
     if not (base / Store.FILENAME).exists():  # the trained shop, before any traffic
         store = Store(base)
         shop = store.create_shop("smp-inbox")
@@ -330,11 +357,11 @@ def replay(args, out, store, shop, matcher, data, topics, distance, tmp) -> None
     from desktop_app.core.querylog import QueryLog
 
     rng = random.Random(0)
-    chat = chitchat()
-    rng.shuffle(chat)
-    day1 = [(t, c) for t, c in data["train"] if c in topics] + [(t, CHAT) for t in chat[:CHITCHAT_PER_DAY]]
+    chat1, chat2 = traffic_chitchat()
+    rng.shuffle(chitchat())  # the draws below as before
+    day1 = [(t, c) for t, c in data["train"] if c in topics] + [(t, CHAT) for t in chat1]
     day2_msgs = [(t, c) for t, c in data["dev"] + data["test"] if c in topics]
-    day2_msgs += [(t, CHAT) for t in chat[CHITCHAT_PER_DAY:2 * CHITCHAT_PER_DAY]]
+    day2_msgs += [(t, CHAT) for t in chat2]
     rng.shuffle(day1)
     rng.shuffle(day2_msgs)
     label_of = {normalize_text(mask(t)): c for t, c in day1 + day2_msgs}
