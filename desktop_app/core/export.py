@@ -319,6 +319,7 @@ def export_onnx(model_dir: Path | None, out_dir: Path, *, prefix: str, parity_te
             "pad_id": int(pad_id),
             "opset": OPSET,
             "fused": fused,
+            "graph": "template" if from_template else "export",  # graph_template filled, or exported
             "files": {"float32": FLOAT_NAME, "tokenizer": TOKENIZER_NAME},
         }
         _write_meta(tmp, meta)
@@ -340,6 +341,7 @@ def export_onnx(model_dir: Path | None, out_dir: Path, *, prefix: str, parity_te
 
             graph_template.discard(template_dir)
             meta["fused"], _ = _write_graph(model, ids, mask, float_path, template_dir, reporter)
+            meta["graph"] = "export"
             _write_meta(tmp, meta)
             parity, onnx_emb = _parity(tmp, texts, reference)
         reporter.metric("parity_min_cosine", parity)

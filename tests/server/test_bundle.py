@@ -15,8 +15,8 @@ def test_export_and_match_like_the_store(store, served_home, tmp_path):
     out = export_bundle(store, shop.id, tmp_path / "bundle")
     manifest = read_manifest(out)
     assert manifest["shop"]["name"] == "tiny" and set(manifest["thresholds"]) >= {"answer", "suggest"}
-    assert {"manifest.json", "index.bin", "questions.json", "standardq_encoder.json", "tokenizer.json"} <= {
-        p.name for p in out.iterdir()}
+    assert {"manifest.json", "index.bin", "questions.json", "standardq_encoder.json", "tokenizer.json",
+            "model.embeddings.bin"} <= {p.name for p in out.iterdir()}  # the float16 graph's embedding table too
     bundle, live = BundleMatcher(out), Matcher.open(store, shop.id)
     assert bundle.thresholds.get("shadow") == live.thresholds.get("shadow") is not None
     texts = ["发票怎么开", "吸力变弱了", "寄回运费怎么算", "今天天气不错"]

@@ -57,7 +57,8 @@ def test_second_export_fills_the_template_and_matches_a_full_export(tiny, tmp_pa
     filled, log = _export(model, tokenizer, tmp_path / "b", template)
     assert FILLED in log
     assert filled.parity_min_cosine >= 0.9999
-    assert json.loads((tmp_path / "b" / "standardq_encoder.json").read_text())["fused"] == meta["fused"]
+    filled_meta = json.loads((tmp_path / "b" / "standardq_encoder.json").read_text())
+    assert filled_meta["fused"] == meta["fused"] and (meta["graph"], filled_meta["graph"]) == ("export", "template")
     full, log = _export(model, tokenizer, tmp_path / "c", None)
     assert FILLED not in log
     a = OnnxEncoder(tmp_path / "b", variant="float32").encode(TEXTS)
