@@ -59,10 +59,10 @@ def chitchat() -> list[str]:
     return [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
 
 
-def traffic_chitchat() -> tuple[list[str], list[str]]:
-    """The chit-chat of day 1 and day 2 (seed 0)."""
+def traffic_chitchat(rng: random.Random) -> tuple[list[str], list[str]]:
+    """The chit-chat of day 1 and day 2: the first draw of `rng` (the replay's, seeded 0)."""
     chat = chitchat()
-    random.Random(0).shuffle(chat)
+    rng.shuffle(chat)
     return chat[:CHITCHAT_PER_DAY], chat[CHITCHAT_PER_DAY:2 * CHITCHAT_PER_DAY]
 
 
@@ -74,7 +74,7 @@ def keep_traffic_out_of_builtin_set() -> int:
     from desktop_app.core import offtopic, report
     from desktop_app.core.normalize import dedup_key, normalize_text
 
-    day1, day2 = traffic_chitchat()
+    day1, day2 = traffic_chitchat(random.Random(0))  # as replay() draws them
     traffic = {dedup_key(normalize_text(t)) for t in day1 + day2}
     full = offtopic.builtin_offtopic()
     kept = tuple(t for t in full if dedup_key(t) not in traffic)
@@ -282,7 +282,8 @@ def main() -> int:
     p.add_argument("--speed-only", action="store_true", help="step 6 alone, on the trained shop")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (it holds dataset text)")
     p.add_argument("--chat-in-builtin", action="store_true",
-                   help="leave the traffic's chit-chat in the built-in off-topic set (the runs before 2026-12-06 12:40)")
+                   help="leave the traffic's chit-chat in the built-in off-topic set "
+                        "(the runs before 2026-12-06 12:40)")
     p.add_argument("--json")
     args = p.parse_args()
     data = smp2019()
@@ -357,8 +358,7 @@ def replay(args, out, store, shop, matcher, data, topics, distance, tmp) -> None
     from desktop_app.core.querylog import QueryLog
 
     rng = random.Random(0)
-    chat1, chat2 = traffic_chitchat()
-    rng.shuffle(chitchat())  # the draws below as before
+    chat1, chat2 = traffic_chitchat(rng)
     day1 = [(t, c) for t, c in data["train"] if c in topics] + [(t, CHAT) for t in chat1]
     day2_msgs = [(t, c) for t, c in data["dev"] + data["test"] if c in topics]
     day2_msgs += [(t, CHAT) for t in chat2]

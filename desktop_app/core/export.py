@@ -221,7 +221,8 @@ def _parity(folder: Path, texts: list[str], reference: np.ndarray) -> tuple[floa
     return (float(np.min(cos)) if np.all(np.isfinite(cos)) else float("nan")), onnx_emb
 
 
-def _write_graph(model, ids, mask, float_path: Path, template_dir: Path | None, reporter: Reporter) -> tuple[dict, bool]:
+def _write_graph(model, ids, mask, float_path: Path, template_dir: Path | None,
+                 reporter: Reporter) -> tuple[dict, bool]:
     """The fused float32 graph of `model` at `float_path`: from the template in `template_dir` when
     one fits this model (graph_template), else exported and fused, and then kept as the template.
     Returns (fused-op counts, whether the template was used)."""
@@ -229,8 +230,9 @@ def _write_graph(model, ids, mask, float_path: Path, template_dir: Path | None, 
 
     from . import graph_template
 
-    state = model.state_dict() if template_dir is not None else None
+    state = None
     if template_dir is not None:
+        state = model.state_dict()
         resizable = tuple(n for n in state if n.endswith("word_embeddings.weight"))  # a shop adds pieces
         meta = graph_template.fill(template_dir, state, float_path, resizable)
         if meta is not None and meta.get("opset") == OPSET:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .normalize import normalize_text
-from .sqlite_wal import enable_wal
+from .sqlite_wal import enable_wal, retry_while_busy
 
 FILE_NAME = "querylog.sqlite"
 SOURCES = ("served", "imported")
@@ -217,21 +217,15 @@ class QueryLog:
 
     def _retry(self, fn, deadline_s: float = BUSY_RETRY_S):
         """Run `fn`, retrying while another process holds the write lock."""
-        end, wait = time.monotonic() + deadline_s, 0.01
-        while True:
+        def attempt():
             try:
                 return fn()
-            except sqlite3.OperationalError as exc:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > end:
-                    raise
-            except BaseException:  # any other failure (a cancelled job too): nothing half-written stays
+            except BaseException:  # a busy file or any other failure (a cancelled job too): nothing half-written stays
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
                 raise
-            time.sleep(wait)
-            wait = min(wait * 2, 0.5)
+
+        return retry_while_busy(attempt, deadline_s)
 
     # -- writes -------------------------------------------------------------------------------
     def write(self, rows: list[dict]) -> int:
