@@ -199,6 +199,9 @@ def day2(store, shop_id, messages, made: dict[str, int]) -> dict:
     return {"messages": n, "answered_or_suggested_right": round((answered_right + suggested_right) / n, 4),
             "answered_right": round(answered_right / n, 4), "answered": round(answered / n, 4),
             "answered_precision": round(answered_right / answered, 4) if answered else None,
+            # the chit-chat sent beside the topics counts too: every answered message, at day 2's own mix
+            "answered_precision_with_chitchat": (round(answered_right / (answered + chat_answered), 4)
+                                                 if answered + chat_answered else None),
             "top1_right_any_decision": round(top1 / n, 4), "top3_right_any_decision": round(top3 / n, 4),
             "offtopic_at_least_as_close": round(blocked / n, 4),
             "chitchat_answered": f"{chat_answered}/{chat}", "model_version": matcher.version.id}
@@ -273,6 +276,9 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--held-out", type=int, default=8)
     p.add_argument("--no-retrain", action="store_true", help="skip step 5")
+    p.add_argument("--recalibrate-after-fixes", action="store_true",
+                   help="after step 4, calibrate the thresholds again for the logged traffic (no retraining) "
+                        "and match day 2 once more")
     p.add_argument("--group-n", type=int, default=10_000)
     p.add_argument("--import-n", type=int, default=100_000, help="0 skips the big import")
     p.add_argument("--distance", type=float, help="grouping distance (default: the product's)")
@@ -392,12 +398,22 @@ def replay(args, out, store, shop, matcher, data, topics, distance, tmp) -> None
     made = work.pop("questions")
     out["operator"] = {**work, "new_questions": len(made), "by_hand_entries": work["texts_fixed"]}
     out["day2_after_fixes"] = day2(store, shop.id, day2_msgs, made)
+    if args.recalibrate_after_fixes:  # `standardq thresholds --recalibrate`: no retraining
+        from desktop_app.core.pipeline import recalibrate
+
+        t0 = time.time()
+        version = recalibrate(store, shop.id, TqdmReporter())
+        out["recalibrate_s"] = round(time.time() - t0, 1)
+        out["thresholds_recalibrated"] = version.thresholds
+        out["traffic_mix_recalibrated"] = version.metrics["report"].get("traffic_mix")
+        out["day2_after_fixes_recalibrated"] = day2(store, shop.id, day2_msgs, made)
     if not args.no_retrain:
         t0 = time.time()
         retrain(store, shop.id, None, TqdmReporter())
         out["second_retrain_s"] = round(time.time() - t0, 1)
         out["day2_after_retrain"] = day2(store, shop.id, day2_msgs, made)
         out["thresholds_after_retrain"] = store.active_version(shop.id).thresholds
+        out["traffic_mix_after_retrain"] = store.active_version(shop.id).metrics["report"].get("traffic_mix")
     log.close()
 
 

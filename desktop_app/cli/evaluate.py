@@ -32,6 +32,9 @@ def add_eval_commands(sub) -> None:
     s.add_argument("--suggest", type=float)
     s.add_argument("--margin", type=float, help="answer only when top-1 leads the second by this much")
     s.add_argument("--reset", action="store_true", help="back to the calibrated thresholds")
+    s.add_argument("--recalibrate", action="store_true",
+                   help="calibrate the active model's thresholds again, for the traffic the query log shows now "
+                        "(no retraining)")
     s.set_defaults(func=cmd_thresholds)
 
     s = sub.add_parser("doctor", help="list what in the shop's questions to fix before training")
@@ -78,8 +81,10 @@ def print_report(r: dict) -> None:
     print(f"on the report half: precision {fmt(o['precision'])}, in-scope answered {fmt(o['coverage'])}, "
           f"'none' answered {fmt(o['none_answered'])}")
     if o.get("precision_at_ratio") is not None:
-        print(f"with {o.get('offtopic_ratio', 10):g} off-topic messages per in-scope one (real chat traffic): "
+        print(f"with {o.get('offtopic_ratio', 10):.3g} off-topic messages per in-scope one (real chat traffic): "
               f"precision {fmt(o['precision_at_ratio'])}")
+    if r.get("traffic_mix"):
+        print(f"traffic mix calibrated for: {r['traffic_mix']['text']}")
     if t.get("note"):
         print(f"note: {t['note']}")
     open_set = r.get("open_set")
@@ -129,6 +134,15 @@ def cmd_thresholds(args) -> int:
     from ..core.shop_settings import set_thresholds
 
     store, shop = open_shop(args)
+    if args.recalibrate:
+        from ..core.pipeline import recalibrate
+
+        reporter = TqdmReporter()
+        try:
+            version = recalibrate(store, shop.id, reporter)
+        finally:
+            reporter.close()
+        print(f"traffic mix: {version.metrics['report']['traffic_mix']['text']}")
     if args.reset:
         set_thresholds(store, shop.id, answer=None, suggest=None, margin=None)
     elif any(v is not None for v in (args.answer, args.suggest, args.margin)):

@@ -126,6 +126,8 @@ class Matcher:
     def refresh(self, force: bool = False) -> None:
         """Follow store edits: cheap (one SELECT) when nothing changed."""
         revision = self.store.shop(self.shop_id).revision
+        if not force and revision != self._revision:  # the version's thresholds may have been calibrated again
+            self.version = self.store.version(self.version.id)
         # Thresholds are shop settings, not question edits: re-read every time (one small SELECT).
         self.thresholds = effective_thresholds(self.store, self.shop_id, self.version)
         if not force and revision == self._revision:

@@ -132,6 +132,21 @@ def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder
     return store.update_version(version.id, thresholds=thresholds, metrics={**version.metrics, "report": report})
 
 
+def recalibrate(store: Store, shop_id: int, reporter: Reporter = NULL, encoder_factory=None) -> ModelVersion:
+    """Calibrate the active version's thresholds again, without retraining: for the traffic the
+    query log shows now (traffic_mix.py), once the inbox has been worked through. Servers and open
+    matchers follow at their next query (the shop's revision moves)."""
+    from .matcher import Matcher, NoModelError
+
+    version = store.active_version(shop_id)
+    if version is None:
+        raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
+    encoder = Matcher(store, shop_id, version, encoder_factory=encoder_factory).encoder
+    version = calibrate_version(store, shop_id, version, encoder, reporter)  # the untuned side by side kept
+    store.touch(shop_id)
+    return version
+
+
 def _choose_variant(onnx_dir: Path, evaluate, key: str, reporter: Reporter = NULL,
                     float_top1: float | None = None) -> tuple[str, dict]:
     """float32 or int8 for queries: int8 if its top-1 stays within INT8_TOLERANCE of float32.

@@ -27,12 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .calibration import GUARD_OFF, OFFTOPIC_RATIO, Scored, calibrate, curve, outcome
+from .calibration import GUARD_OFF, Scored, calibrate, curve, outcome
 from .model_files import base_onnx_dir
 from .normalize import normalize_text
 from .offtopic import (BUILTIN_BASE, BuiltinVectorCache, best_shop_scores, builtin_label, builtin_offtopic,
                        nearest_offtopic, shadow_score)
 from .reporter import NULL, Reporter
+from .traffic_mix import TrafficMix, shop_mix
 from .twins import NO_TWINS, Twins
 
 UNTUNED_NONE_MAX = 300  # per half, for the side-by-side untuned encoder (it embeds them itself)
@@ -285,14 +286,16 @@ def leave_one_out(store, shop_id: int, entries: Entries, only: set[int] | None =
 
 # ----------------------------------------------------------------------------- the report
 def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, reporter: Reporter = NULL,
-                 extra_questions: Questions | None = None) -> dict:
+                 extra_questions: Questions | None = None, mix: TrafficMix | None = None) -> dict:
     """Score a version (through its Matcher), calibrate its thresholds, and report.
 
     `base_encoder`: the untuned encoder, scored side by side (None: skipped, e.g. for the untuned
     version itself). `extra_questions`: a file of labelled questions given for this report only
-    (standardq eval --test), scored instead of the stored in-scope ones.
+    (standardq eval --test), scored instead of the stored in-scope ones. `mix`: the traffic to
+    calibrate for (default: measured from the data directory's query log, traffic_mix.py).
     """
     reporter.stage("evaluate")
+    mix = mix or shop_mix(store, shop_id)
     entries = entries_from_matcher(matcher)
     lookup = store.standard_lookup(shop_id)
     names = {sid: info["text"] for sid, info in lookup.items()}
@@ -367,13 +370,13 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
                                                            n1(q_cal, cal_q)))
                 r_rep = score(q_rep, rep_q, ents, rule)
                 measured = Scored.concat(scored_in, as_scored(r_rep, rep_q, twins, n1(q_rep, rep_q)))
-                thresholds = calibrate(calib)
+                thresholds = calibrate(calib, ratio=mix.ratio)
                 if is_main and shadow is not None:
                     thresholds["shadow"] = round(shadow, 4)
                 block["thresholds"] = thresholds
                 setting = (thresholds["answer"], thresholds.get("margin", 0.0), thresholds.get("guard", GUARD_OFF))
-                block["on_report_half"] = outcome(measured, *setting, ratio=OFFTOPIC_RATIO)
-                block["on_report_half"]["offtopic_ratio"] = OFFTOPIC_RATIO
+                block["on_report_half"] = outcome(measured, *setting, ratio=mix.ratio)
+                block["on_report_half"]["offtopic_ratio"] = mix.ratio
                 block["none_top1"] = {"n": len(rep_q), "answered": block["on_report_half"]["none_answered"]}
                 if main is None:
                     main = (r_in, r_rep, calib, thresholds, ents)
@@ -382,6 +385,7 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
     first = next(iter(report["models"]))
     report["main"] = first
     report["thresholds"] = thresholds
+    report["traffic_mix"] = {**mix.to_dict(), "text": mix.describe()}
     report["curve"] = curve(calib, thresholds.get("margin", 0.0), guard=thresholds.get("guard", GUARD_OFF))
     report["per_class"] = per_class(r_in, in_scope, names)
     report["confused"] = confused(r_in, in_scope, names)

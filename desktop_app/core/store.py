@@ -73,6 +73,12 @@ class Store(ImportExportMixin, ModelDataMixin, NegativesMixin):
     def _bump(self, shop_id: int) -> None:
         self.db.execute("UPDATE shops SET revision = revision + 1 WHERE id = ?", [shop_id])
 
+    def touch(self, shop_id: int) -> None:
+        """Bump the revision without an edit: something served answers depend on changed (the
+        active version's thresholds, calibrated again), so caches and open matchers follow."""
+        with self._tx():
+            self._bump(shop_id)
+
     # ------------------------------------------------------------------ shops
     def create_shop(self, name: str) -> Shop:
         name = (name or "").strip()

@@ -1970,8 +1970,20 @@ Add one with New, or import a file.</source>
         <translation>恢复校准值</translation>
     </message>
     <message>
+        <source>Calibrate for the traffic</source>
+        <translation>按流量重新校准</translation>
+    </message>
+    <message>
+        <source>Calibrate the thresholds of the active model again, for the mix of questions and off-topic messages the query log shows now (after working through the inbox). No retraining.</source>
+        <translation>按查询日志当前显示的店内问题与无关消息的比例（处理完收件箱之后），重新校准当前模型的阈值。无需重新训练。</translation>
+    </message>
+    <message>
         <source>Calibrated: answer ≥ {a} with a lead of ≥ {m}, suggest ≥ {s}. On the measuring half, answered questions are right {p} of the time; {c} of in-scope questions are answered and {n} of the “none” ones.</source>
         <translation>校准结果：Top-1 ≥ {a} 且领先 ≥ {m} 时直接回答，≥ {s} 时建议确认。在衡量用的一半上，直接回答的正确率为 {p}；范围内问题有 {c} 被直接回答，“无匹配”问题有 {n} 被直接回答。</translation>
+    </message>
+    <message>
+        <source>Calibrating…</source>
+        <translation>正在校准…</translation>
     </message>
     <message>
         <source>Check now</source>
@@ -2126,12 +2138,20 @@ Add one with New, or import a file.</source>
         <translation>概览</translation>
     </message>
     <message>
+        <source>The thresholds are calibrated for {r} off-topic messages per in-scope one, measured on this shop&apos;s {n} logged consumer messages of the last {d} days ({k} of them neither answered nor confirmed in the inbox).</source>
+        <translation>阈值按每条店内问题伴随 {r} 条无关消息校准，这个比例是在本店最近 {d} 天记录的 {n} 条顾客消息上测得的（其中 {k} 条既未被回答，也未在收件箱中确认）。</translation>
+    </message>
+    <message>
         <source>This version has no evaluation report (it was made before reports existed): click Evaluate now.</source>
         <translation>这个版本没有评估报告（它生成于报告功能之前）：请点击“立即评估”。</translation>
     </message>
     <message>
         <source>Thresholds</source>
         <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Thresholds calibrated again and stored with the version; queries use them now.</source>
+        <translation>阈值已重新校准并随版本保存；查询立即使用新阈值。</translation>
     </message>
     <message>
         <source>Times</source>

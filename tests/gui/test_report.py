@@ -70,6 +70,31 @@ def test_evaluate_now_scores_standard_questions_added_since_as_the_open_set(qtbo
     assert store.version(trained.id).metrics["report"]["open_set"] == {"n_classes": 0}  # the stored one is kept
 
 
+def test_calibrate_for_the_traffic_stores_thresholds_for_the_logged_mix(qtbot, store, tiny_shop,  # noqa: F811
+                                                                         trained):
+    from desktop_app.core.querylog import FILE_NAME, QueryLog, new_query_id, row_for
+
+    similar = store.similars(shop_id=tiny_shop.id)[0].text  # the operator's own kind of question
+    log = QueryLog(store.home / FILE_NAME)
+    log.write([row_for(query_id=new_query_id(), shop_id=tiny_shop.id, text=similar if i % 10 else "你是机器人吗",
+                       decision="no_match", matches=[], model_version=trained.id, latency_ms=5.0) for i in range(300)])
+    log.close()
+    dialog = ReportDialog(store, tiny_shop.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "measured on this shop's" not in dialog.calibrated.text()  # calibrated at training, for ten to one
+    changed = []
+    dialog.thresholds_changed.connect(lambda: changed.append(1))
+    qtbot.mouseClick(dialog.calibrate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy() and bool(changed), timeout=WAIT)
+    stored = store.version(trained.id)
+    mix = stored.metrics["report"]["traffic_mix"]
+    assert mix["messages"] == 300 and mix["ratio"] < 0.3
+    assert stored.thresholds.get("offtopic_ratio", mix["ratio"]) == mix["ratio"]  # (none: too few to calibrate)
+    assert "measured on this shop's 300 logged consumer messages" in dialog.calibrated.text()
+    assert dialog.answer_spin.value() == pytest.approx(stored.thresholds["answer"], abs=1e-3)
+
+
 def test_data_doctor_lists_findings_and_opens_the_question(qtbot, store, tiny_shop, trained, make_window):  # noqa: F811
     invoice = store.find_standard(tiny_shop.id, "怎么开发票")
     store.add_similar(invoice.id, "运费，谁承担")  # the same as a similar question of 退货运费谁出

@@ -100,6 +100,13 @@ class ReportDialog(QDialog):
         self.evaluate_button.clicked.connect(self.evaluate_now)
         self.evaluate_button.setEnabled(self.version is not None and self.version.active)
         top.addWidget(self.evaluate_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.calibrate_button = QPushButton(self.tr("Calibrate for the traffic"))
+        self.calibrate_button.setToolTip(self.tr(
+            "Calibrate the thresholds of the active model again, for the mix of questions and off-topic messages "
+            "the query log shows now (after working through the inbox). No retraining."))
+        self.calibrate_button.clicked.connect(self.calibrate_now)
+        self.calibrate_button.setEnabled(self.version is not None and self.version.active)
+        top.addWidget(self.calibrate_button, 0, Qt.AlignmentFlag.AlignTop)
         root.addLayout(top)
 
         self.tabs = QTabWidget()
@@ -278,7 +285,14 @@ class ReportDialog(QDialog):
         if o.get("precision_at_ratio") is not None:
             text += " " + self.tr("With {r} off-topic messages for each in-scope one, as in real chat traffic, "
                                   "answers would be right {p} of the time.").format(
-                r=f"{o.get('offtopic_ratio', 10):g}", p=pct(o.get("precision_at_ratio")))
+                r=f"{o.get('offtopic_ratio', 10):.3g}", p=pct(o.get("precision_at_ratio")))
+        mix = (r or {}).get("traffic_mix") or {}
+        if mix.get("source") == "log":
+            text += " " + self.tr("The thresholds are calibrated for {r} off-topic messages per in-scope one, "
+                                  "measured on this shop's {n} logged consumer messages of the last {d} days ({k} "
+                                  "of them neither answered nor confirmed in the inbox).").format(
+                r=f"{mix.get('ratio', 10):.3g}", n=mix.get("messages"), d=mix.get("window_days"),
+                k=mix.get("offtopic"))
         self.calibrated.setText(text)
         # Worded here from calibration's facts, not its English note, so it follows the UI language.
         missed = bool(t.get("note")) and t.get("target_precision") is not None
@@ -406,7 +420,7 @@ class ReportDialog(QDialog):
         if self.busy():
             return
         self.status.setText(message)
-        for b in (self.evaluate_button, self.check_button):
+        for b in (self.evaluate_button, self.calibrate_button, self.check_button):
             b.setEnabled(False)
         worker = FunctionWorker(job, self)
         worker.finished.connect(lambda result: self._ended(done, result))
@@ -416,7 +430,8 @@ class ReportDialog(QDialog):
 
     def _ended(self, done, value) -> None:
         self.worker = None
-        self.evaluate_button.setEnabled(self.version is not None and self.version.active)
+        for b in (self.evaluate_button, self.calibrate_button):
+            b.setEnabled(self.version is not None and self.version.active)
         self.check_button.setEnabled(True)
         if done is None:
             self.status.setText(self.tr("Failed: {error}").format(error=value))
@@ -445,6 +460,30 @@ class ReportDialog(QDialog):
                                         "is unchanged."))
 
         self._run(job, done, self.tr("Evaluating…"))
+
+    def calibrate_now(self) -> None:
+        """Calibrate the active version's thresholds again for the logged traffic (worker thread)."""
+        home, shop_id = self.store.home, self.shop_id
+
+        def job(reporter):
+            from ...core.encoder_process import ProcessEncoder
+            from ...core.pipeline import recalibrate
+
+            store = Store(home)
+            try:
+                return recalibrate(store, shop_id, reporter, encoder_factory=ProcessEncoder).id
+            finally:
+                store.close()
+
+        def done(version_id):
+            self.version = self.store.version(version_id)
+            self.report = self.version.metrics.get("report") or {}
+            self.show_report()
+            self.status.setText(self.tr("Thresholds calibrated again and stored with the version; queries use them "
+                                        "now."))
+            self.thresholds_changed.emit()
+
+        self._run(job, done, self.tr("Calibrating…"))
 
     def check_now(self) -> None:
         """Run the data doctor against the current questions (worker thread)."""
