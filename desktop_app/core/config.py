@@ -33,6 +33,12 @@ class TrainConfig:
     # transformer layers, evenly spaced and ending at the top one, then fine-tune as usual. Half
     # the layers is half the work per query, the one lever on CPUs where int8 gains little.
     keep_layers: int | None = None
+    # With keep_layers: first teach the kept layers to reproduce the full base model's sentence
+    # embeddings (cosine) on the training texts and the built-in off-topic set, for this many
+    # epochs, then fine-tune as usual (an experiment: distillation, bench/RESULTS.md issue 11).
+    distill_epochs: int = 0
+    distill_lr: float = 1e-4
+    distill_from: str | None = None  # a model folder to distill from instead of the base (a fine-tuned one)
     val_fraction: float = 0.2
     val_min_similar: int = 5     # a standard question gives validation items only from this many
     val_min_total: int = 10      # fewer held-out items than this: train on everything
@@ -56,6 +62,8 @@ class TrainConfig:
             raise ValueError(f"train_layers must be 0 or more (or None: all), got {self.train_layers}")
         if self.keep_layers is not None and self.keep_layers < 1:
             raise ValueError(f"keep_layers must be 1 or more (or None: all), got {self.keep_layers}")
+        if self.distill_epochs < 0:
+            raise ValueError(f"distill_epochs must be 0 or more, got {self.distill_epochs}")
         if self.l2sp < 0:
             raise ValueError(f"l2sp must be at least 0, got {self.l2sp}")
         if not 2 <= self.m_per_class <= self.batch_size:

@@ -189,6 +189,50 @@ def _embed(model, tokenizer, texts, prefix, max_length, batch_size=64):
     return emb
 
 
+def _distill(student, tokenizer, base_path: Path, texts: list[str], prefix: str, config: TrainConfig,
+             reporter: Reporter) -> None:
+    """Teach a model with dropped layers the full base model's embeddings of `texts` (unlabelled),
+    for TrainConfig.distill_epochs epochs."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    from .model import SentenceEncoder, tokenize
+
+    texts = list(dict.fromkeys(texts))
+    reporter.stage("distill", total=1)
+    teacher = SentenceEncoder.from_pretrained(base_path, dtype=torch.float32)
+    target = torch.from_numpy(_embed(teacher, tokenizer, texts, prefix, config.max_length))
+    del teacher
+    lengths = [len(ids) for ids in tokenizer([prefix + t for t in texts], truncation=True,
+                                                max_length=config.max_length)["input_ids"]]
+    params = [p for p in student.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.distill_lr, weight_decay=0.0)
+    rng = random.Random(config.seed)
+    per_epoch = len(length_batches(list(range(len(texts))), lengths, config.batch_size, random.Random(0)))
+    total = per_epoch * config.distill_epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(0.1 * total), total)
+    reporter.stage("distill", total=total)
+    step = 0
+    student.train()
+    for _ in range(config.distill_epochs):
+        order = list(range(len(texts)))
+        rng.shuffle(order)
+        for idx in length_batches(order, lengths, config.batch_size, rng):
+            reporter.check_cancel()
+            batch = tokenize(tokenizer, [texts[i] for i in idx], prefix, config.max_length)
+            emb = student(batch["input_ids"], batch["attention_mask"])
+            loss = (1.0 - (emb * target[idx]).sum(dim=-1)).mean()  # both unit vectors: 1 - cosine
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            reporter.progress(step, total)
+    reporter.log(f"distilled {len(texts)} texts for {config.distill_epochs} epochs, last loss {float(loss):.4f}")
+    student.eval()
+
+
 def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out_dir: Path | None,
           reporter: Reporter = NULL) -> TrainResult:
     """`out_dir` None keeps the fine-tuned model in memory (TrainResult.model) instead of saving it."""
@@ -219,6 +263,13 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
         model.freeze_word_embeddings()
     if config.train_layers is not None:
         model.freeze_below(config.train_layers)
+
+    if config.keep_layers is not None and config.distill_epochs:
+        from .offtopic import builtin_offtopic
+
+        # the shop's training texts and the built-in off-topic set; never the validation texts
+        _distill(model, tokenizer, Path(config.distill_from or base_path), split.train_texts + list(builtin_offtopic()),
+                 prefix, config, reporter)
 
     reporter.stage("prepare", total=1)
     base_train = _embed(model, tokenizer, split.train_texts, prefix, config.max_length)

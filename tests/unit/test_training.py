@@ -142,3 +142,39 @@ def test_keep_layers_drops_layers_evenly_and_the_model_still_trains_and_saves(ti
     assert tuned.config.num_hidden_layers == 1
     with pytest.raises(ValueError, match="keep_layers"):
         TrainConfig(keep_layers=0)
+
+
+def test_distillation_brings_a_layer_dropped_model_toward_the_full_one(tiny_model, tmp_path):
+    import numpy as np
+
+    from desktop_app.core.model import SentenceEncoder
+    from desktop_app.core.offtopic import builtin_offtopic
+    from desktop_app.core.reporter import Reporter
+    from desktop_app.core.training import _distill, _embed
+    from transformers import AutoTokenizer
+
+    texts = list(builtin_offtopic())[:40]
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model)
+    full = _embed(SentenceEncoder.from_pretrained(tiny_model), tokenizer, texts, "", 32)
+
+    def agreement(model) -> float:
+        return float(np.mean(np.sum(_embed(model, tokenizer, texts, "", 32) * full, axis=1)))
+
+    import torch
+
+    student = SentenceEncoder.from_pretrained(tiny_model)
+    student.keep_layers(1)
+    torch.manual_seed(0)
+    with torch.no_grad():  # a tiny random model's layers barely move its embeddings: move them first
+        for p in student.encoder.encoder.layer.parameters():
+            p.add_(0.2 * torch.randn_like(p))
+    before = agreement(student)
+    stages = []
+    reporter = Reporter()
+    reporter.stage = lambda name, total=None: stages.append(name)
+    _distill(student, tokenizer, tiny_model, texts, "", TrainConfig(batch_size=8, distill_epochs=10, distill_lr=3e-3),
+             reporter)
+    assert before < 0.99 and "distill" in stages
+    assert agreement(student) > before + (1 - before) / 2  # most of the way back to the full model
+    with pytest.raises(ValueError, match="distill_epochs"):
+        TrainConfig(distill_epochs=-1)
