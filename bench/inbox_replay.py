@@ -19,7 +19,9 @@
    standard question (1 click); a later group of a topic is added to that question (1 click when
    the inbox preselected it, 2 when it must be picked). No retraining. Day 2 is then matched:
    answered or suggested correctly (answered: top 1 right; suggested: right one in the top 3).
-   Clicks are set against entering the same texts by hand (one entry per text).
+   Clicks are set against entering the same texts by hand (one entry per text). With
+   --recalibrate-after-fixes, the operator then clicks "Calibrate for the traffic" (the thresholds
+   for the mix the log now shows, no retraining: core.pipeline.recalibrate) and day 2 is matched again.
 5. Retrain with the defaults; day 2 again: answered correctly, and the answered precision.
 6. Speed: grouping 10,000 logged questions (vectors stored) against encoding 1,000 of them, and
    importing a 100,000-message chat export (half the rows are the shop's replies, filtered out).
@@ -407,6 +409,7 @@ def replay(args, out, store, shop, matcher, data, topics, distance, tmp) -> None
         out["thresholds_recalibrated"] = version.thresholds
         out["traffic_mix_recalibrated"] = version.metrics["report"].get("traffic_mix")
         out["day2_after_fixes_recalibrated"] = day2(store, shop.id, day2_msgs, made)
+        out["operator"]["clicks_with_recalibration"] = out["operator"]["clicks"] + 1  # the report's button
     if not args.no_retrain:
         t0 = time.time()
         retrain(store, shop.id, None, TqdmReporter())

@@ -204,7 +204,7 @@ def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
                     f"standard question by less than {MARGINS[0]}, so they are suggested, not answered "
                     f"(answered: {o['coverage']:.0%}); standard questions that overlap this much should be "
                     "merged or told apart (see the data doctor)")
-    suggest = suggest_threshold(scored, answer)
+    suggest = suggest_threshold(scored, answer, ratio)
     weighted = f", 'none' ones weighted to {ratio:g} per in-scope question" if ratio else ""
     return {"answer": round(answer, 4), "margin": margin, "guard": guard, "suggest": round(suggest, 4),
             "method": f"calibrated: precision >= {target_precision:.0%} (90% lower bound) on held-out questions "
@@ -223,9 +223,14 @@ def _bound(o: dict) -> float:
     return precision_lower_bound(o["right"], o.get("answered_w", o["answered"]))
 
 
-def suggest_threshold(scored: Scored, answer: float) -> float:
+def suggest_threshold(scored: Scored, answer: float, ratio: float | None = None) -> float:
     """The lowest score whose questions at and above it have the right one in their top 3 at
     least SUGGEST_PRECISION of the time, searching down from `answer`.
+
+    `ratio`: the none questions are weighted to stand for `ratio` off-topic messages per in-scope
+    one, as the answer threshold's precision is (None: counted as they come, which made the
+    share depend on how many built-in messages and held-out questions a shop happened to have:
+    6 to 21 per in-scope one on the replay and demo shops).
 
     Only questions that `decide` could suggest count: one whose nearest neighbour is a known
     off-topic message is never suggested, whatever its score, so it does not hold the threshold
@@ -233,23 +238,27 @@ def suggest_threshold(scored: Scored, answer: float) -> float:
     requests, thousands of such none questions put the threshold just under `answer`, and the
     questions of a new standard question, not yet trained on, fell below it)."""
     eligible = scored.s1 > scored.n1
+    n_in, n_none = int((~scored.none).sum()), int(scored.none.sum())
+    weight = ratio * n_in / n_none if ratio is not None and n_none else 1.0
     order = np.argsort(-scored.s1)
     order = order[eligible[order]]
     s1 = scored.s1[order]
     hits = np.cumsum(scored.top3[order] & ~scored.none[order])
-    precision = hits / np.arange(1, len(s1) + 1)
+    precision = hits / np.cumsum(np.where(scored.none[order], weight, 1.0))
     ok = np.nonzero((precision >= SUGGEST_PRECISION) & (s1 <= answer))[0]
     if not len(ok):
         return answer
     return float(min(s1[ok.max()], answer))
 
 
-def curve(scored: Scored, margin: float = 0.0, points: int = 40, guard: float = GUARD_OFF) -> list[dict]:
-    """Precision against coverage as the answer threshold sweeps (margin and guard held), for a plot."""
+def curve(scored: Scored, margin: float = 0.0, points: int = 40, guard: float = GUARD_OFF,
+          ratio: float | None = None) -> list[dict]:
+    """Precision against coverage as the answer threshold sweeps (margin and guard held), for a plot;
+    with `ratio`, the precision at that off-topic share, as calibration reads it."""
     out = []
     for t in np.unique(np.quantile(scored.s1, np.linspace(0, 1, points))):
-        o = outcome(scored, float(t), margin, guard)
+        o = outcome(scored, float(t), margin, guard, ratio)
         if o["answered"]:
-            out.append({"threshold": round(float(t), 4), "precision": round(o["precision"], 4),
+            out.append({"threshold": round(float(t), 4), "precision": round(_precision(o), 4),
                         "coverage": round(o["coverage"], 4), "none_answered": round(o["none_answered"], 4)})
     return out

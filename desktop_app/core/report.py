@@ -386,7 +386,8 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
     report["main"] = first
     report["thresholds"] = thresholds
     report["traffic_mix"] = {**mix.to_dict(), "text": mix.describe()}
-    report["curve"] = curve(calib, thresholds.get("margin", 0.0), guard=thresholds.get("guard", GUARD_OFF))
+    report["curve"] = curve(calib, thresholds.get("margin", 0.0), guard=thresholds.get("guard", GUARD_OFF),
+                            ratio=mix.ratio)
     report["per_class"] = per_class(r_in, in_scope, names)
     report["confused"] = confused(r_in, in_scope, names)
     both = Questions(texts=in_scope.texts + report_none.texts, expected=in_scope.expected + report_none.expected,

@@ -133,3 +133,18 @@ def test_suggest_ignores_none_questions_that_an_offtopic_neighbour_already_turns
 
     assert suggest_threshold(blocked, 0.95) <= 0.71  # they cannot be suggested: no reason to stop above them
     assert suggest_threshold(open_, 0.95) > 0.78  # they would be: suggestions stop near the top of them
+
+
+def test_suggest_weighs_none_questions_at_the_traffic_mix():
+    # 200 in-scope questions (top 3 right) and 400 none ones, all at 0.70-0.80 and suggestable:
+    # counted as they come, two none per in-scope one; a shop whose traffic is mostly its own
+    # questions suggests far lower, one that is mostly off-topic higher.
+    from desktop_app.core.calibration import suggest_threshold
+
+    rng = np.random.default_rng(4)
+    base = scored([(x, 0.0) for x in rng.uniform(0.70, 0.80, 200)], [(x, 0.1) for x in rng.uniform(0.70, 0.80, 400)])
+    mixed = Scored(base.s1, base.margin, base.correct, base.top3, base.none, n1=base.s1 - 0.3)
+    as_they_come = suggest_threshold(mixed, 0.95)
+    assert suggest_threshold(mixed, 0.95, ratio=2.0) == as_they_come  # the same share
+    assert suggest_threshold(mixed, 0.95, ratio=0.1) <= 0.71 < as_they_come  # 0.1 per in-scope one: all of it
+    assert suggest_threshold(mixed, 0.95, ratio=10.0) >= as_they_come
