@@ -13,7 +13,9 @@ tab after that import). The inbox groups by the model's own thresholds, and an u
 put nearly every text in one group: the README's inbox.png is of a retrained demo shop,
 `standardq --home DIR demo` (or `train`) first, then `--only inbox --home DIR`.
 The retrain progress and the query panel come from a real retrain:
-`bench/gui_stall.py --screenshots resources/screenshots`.
+`bench/gui_stall.py --screenshots resources/screenshots`. The report's three
+(report_summary.png, report_curves.png, report_doctor.png) are of a retrained demo shop after
+"Calibrate for the traffic" on two weeks of generated log: `--only report --home DIR`.
 Needs CJK fonts for the Chinese text (Debian: fonts-noto-cjk).
 """
 
@@ -171,6 +173,28 @@ def write_demo_chats(path: Path, seed: int = 17) -> Path:
     return path
 
 
+def report_screens(app, store, shop_id: int, out: Path) -> None:
+    """report_summary.png, report_curves.png, report_doctor.png: the evaluation report of the active
+    version after "Calibrate for the traffic" on two weeks of generated query log (written when the
+    data directory has none)."""
+    from desktop_app.core.querylog import FILE_NAME
+    from desktop_app.gui.widgets.report_dialog import ReportDialog
+
+    if not (Path(store.home) / FILE_NAME).exists():
+        write_demo_log(store, shop_id, days=14)
+    dialog = ReportDialog(store, shop_id)
+    dialog.resize(1000, 700)
+    dialog.show()
+    settle(app)
+    dialog.calibrate_now()
+    wait_idle(app, dialog, 300)
+    for tab, name in ((0, "report_summary.png"), (1, "report_curves.png"), (3, "report_doctor.png")):
+        dialog.tabs.setCurrentIndex(tab)
+        settle(app, 1.0)  # the plots draw after the tab is shown
+        dialog.grab().save(str(out / name))
+    dialog.close()
+
+
 def inbox_screens(app, store, shop_id: int, out: Path) -> None:
     """chatlog_import.png: the chat-log import dialog on a day of demo chats; inbox.png: the inbox
     tab after importing them (the untuned model matched and grouped them)."""
@@ -287,8 +311,9 @@ def main() -> int:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--home", help="a data directory to use instead of a new one (e.g. one where the demo shop "
                                   "was retrained: the inbox groups by the model's own thresholds)")
-    p.add_argument("--only", choices=("serve", "inbox"),
-                   help="serve: only serve_switch.png and statistics.png; inbox: only chatlog_import.png and inbox.png")
+    p.add_argument("--only", choices=("serve", "inbox", "report"),
+                   help="serve: only serve_switch.png and statistics.png; inbox: only chatlog_import.png and "
+                        "inbox.png; report: only the report's three (a trained demo shop's --home)")
     args = p.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="standardq_shots_"))
@@ -306,6 +331,14 @@ def main() -> int:
     i18n.install_translators("zh_CN" if args.lang == "zh" else "en")
     store = Store(home)
     shop, _ = ensure_demo_shop(store)
+    if args.only == "report":  # the demo shop if it was retrained, else the first trained shop
+        trained = [s.id for s in [shop] + store.shops() if store.active_version(s.id) is not None]
+        if not trained:
+            raise SystemExit(f"no trained shop in {home}: `standardq --home {home} demo` first")
+        report_screens(app, store, trained[0], out)
+        store.close()
+        print(f"screenshots in {out}")
+        return 0
     if args.only == "inbox":
         inbox_screens(app, store, shop.id, out)
         store.close()
