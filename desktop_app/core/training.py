@@ -212,7 +212,7 @@ def _distill(student, tokenizer, base_path: Path, texts: list[str], prefix: str,
     total = per_epoch * config.distill_epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(0.1 * total), total)
     reporter.stage("distill", total=total)
-    step = 0
+    step, last = 0, float("nan")
     student.train()
     for _ in range(config.distill_epochs):
         order = list(range(len(texts)))
@@ -227,9 +227,9 @@ def _distill(student, tokenizer, base_path: Path, texts: list[str], prefix: str,
             torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
             optimizer.step()
             scheduler.step()
-            step += 1
+            step, last = step + 1, loss.item()
             reporter.progress(step, total)
-    reporter.log(f"distilled {len(texts)} texts for {config.distill_epochs} epochs, last loss {float(loss):.4f}")
+    reporter.log(f"distilled {len(texts)} texts for {config.distill_epochs} epochs, last loss {last:.4f}")
     student.eval()
 
 
