@@ -16,7 +16,9 @@ measured from them, message by message (a question asked fifty times counts fift
   the thresholds err toward caution.
 
 The off-topic share is read at the upper end of its one-sided 90% Wilson interval (the
-calibration's own confidence), so a small log is read cautiously too.
+calibration's own confidence), so a small log is read cautiously too. Answered messages are taken
+as in scope unless feedback says otherwise: at the calibrated precision, about one in twenty of
+them is not, and the share is understated by that much.
 """
 
 from __future__ import annotations
