@@ -117,14 +117,15 @@ def check_data(store: Store, shop_id: int, reporter: Reporter = NULL) -> list[di
 
 
 def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder,
-                      reporter: Reporter = NULL, side_by_side: bool = True) -> ModelVersion:
-    """Evaluate an indexed version, store its report and calibrated thresholds (report.py)."""
+                      reporter: Reporter = NULL, side_by_side: bool = True, encoder_factory=None) -> ModelVersion:
+    """Evaluate an indexed version, store its report and calibrated thresholds (report.py).
+    `encoder_factory` opens the untuned encoder for the side-by-side scores (as for Matcher)."""
     from .matcher import Matcher
     from .report import base_encoder_for, build_report
 
     # Not services.quality.evaluate_version: this one reuses the encoder that is open already.
     matcher = Matcher(store, shop_id, version, encoder=encoder)
-    base = base_encoder_for(version, reporter) if side_by_side else None
+    base = base_encoder_for(version, reporter, encoder_factory) if side_by_side else None
     report = build_report(store, shop_id, version, matcher, base_encoder=base, reporter=reporter)
     thresholds = report["thresholds"]
     reporter.log(f"thresholds: answer >= {thresholds['answer']} (margin {thresholds.get('margin', 0)}), "
@@ -142,7 +143,8 @@ def recalibrate(store: Store, shop_id: int, reporter: Reporter = NULL, encoder_f
     if version is None:
         raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
     encoder = Matcher(store, shop_id, version, encoder_factory=encoder_factory).encoder
-    version = calibrate_version(store, shop_id, version, encoder, reporter)  # the untuned side by side kept
+    # the untuned side by side kept, its encoder opened as the caller's are (a child process in the GUI)
+    version = calibrate_version(store, shop_id, version, encoder, reporter, encoder_factory=encoder_factory)
     store.touch(shop_id)
     return version
 
