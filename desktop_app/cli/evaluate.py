@@ -153,7 +153,9 @@ def cmd_thresholds(args) -> int:
         raise CliError(f"shop '{shop.name}' has no model yet")
     t = effective_thresholds(store, shop.id, version)
     print(f"answer >= {t.get('answer')}  (lead over the second >= {t.get('margin', 0)})\nsuggest >= {t.get('suggest')}")
-    print(f"set by hand: {', '.join(t['overridden'])}" if t.get("overridden") else f"calibrated: {t.get('method', '')}")
+    method = t.get("method", "")
+    print(f"set by hand: {', '.join(t['overridden'])}" if t.get("overridden") else
+          method if method.startswith("calibrated") else f"calibrated: {method}")
     return 0
 
 

@@ -41,6 +41,8 @@ def test_eval_testset_thresholds_and_doctor(env, home, tmp_path):  # noqa: F811
     q = json.loads(run(env, home, "query", "--shop", "店", "--json", "能开发票吗呀").stdout)
     assert q["decision"] != "answer" or q["matches"][0]["score"] >= 0.99
     assert "calibrated" in run(env, home, "thresholds", "--shop", "店", "--reset").stdout
+    again = run(env, home, "thresholds", "--shop", "店", "--recalibrate").stdout  # no query log yet: ten to one
+    assert "traffic mix: 10 off-topic messages per in-scope one assumed" in again and "answer >= " in again
     proc = run(env, home, "thresholds", "--shop", "店", "--answer", "5", ok=False)
     assert proc.returncode == 1 and "between -1 and 1" in proc.stderr
 
