@@ -109,6 +109,12 @@ def answered(scored: Scored, answer: float, margin: float, guard: float = GUARD_
     return (scored.s1 >= answer) & (scored.margin >= margin) & ~scored.twin & (lead > 0) & (lead >= guard)
 
 
+def none_weight(n_in: int, n_none: int, ratio: float | None) -> float:
+    """How many off-topic messages one none question stands for, so that the none questions
+    weigh `ratio` per in-scope one (None: each counts once)."""
+    return ratio * n_in / n_none if ratio is not None and n_none else 1.0
+
+
 def outcome(scored: Scored, answer: float, margin: float, guard: float = GUARD_OFF,
             ratio: float | None = None) -> dict:
     """Precision of the answered questions, coverage of the in-scope ones, none questions answered.
@@ -127,7 +133,7 @@ def outcome(scored: Scored, answer: float, margin: float, guard: float = GUARD_O
            "none_answered": float(none_answered / max(n_none, 1)),
            "answered": n_answered, "right": right}
     if ratio is not None:
-        weight = ratio * n_in / n_none if n_none else 0.0
+        weight = none_weight(n_in, n_none, ratio)
         answered_w = int((mask & in_scope).sum()) + none_answered * weight
         out["answered_w"] = answered_w
         out["precision_at_ratio"] = right / answered_w if answered_w else float("nan")
@@ -238,8 +244,7 @@ def suggest_threshold(scored: Scored, answer: float, ratio: float | None = None)
     requests, thousands of such none questions put the threshold just under `answer`, and the
     questions of a new standard question, not yet trained on, fell below it)."""
     eligible = scored.s1 > scored.n1
-    n_in, n_none = int((~scored.none).sum()), int(scored.none.sum())
-    weight = ratio * n_in / n_none if ratio is not None and n_none else 1.0
+    weight = none_weight(int((~scored.none).sum()), int(scored.none.sum()), ratio)
     order = np.argsort(-scored.s1)
     order = order[eligible[order]]
     s1 = scored.s1[order]

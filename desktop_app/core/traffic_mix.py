@@ -29,7 +29,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .calibration import CONFIDENCE_Z, OFFTOPIC_RATIO
-from .normalize import normalize_text
 from .querylog import FILE_NAME, QueryLog
 
 MIN_MESSAGES = 200
@@ -69,14 +68,15 @@ def upper_share(k: int, n: int, z: float = CONFIDENCE_Z) -> float:
 def measure(log: QueryLog, shop_id: int, shop_norms: set[str], now: float | None = None) -> TrafficMix:
     """The mix of `shop_id`'s logged traffic; `shop_norms`: the texts that are part of the shop."""
     since = (now or time.time()) - WINDOW_DAYS * 86400
-    rows = log.execute("SELECT norm, text, decision, helpful, chosen_id, count(*) FROM queries "
-                       "WHERE shop_id = ? AND ts >= ? GROUP BY norm, text, decision, helpful, chosen_id",
+    log.fill_norms(shop_id)  # rows logged before `norm` existed (the inbox does the same)
+    rows = log.execute("SELECT norm, decision, helpful, chosen_id, count(*) FROM queries "
+                       "WHERE shop_id = ? AND ts >= ? GROUP BY norm, decision, helpful, chosen_id",
                        (shop_id, since))
     messages = in_scope = 0
-    for norm, text, decision, helpful, chosen_id, n in rows:
+    for norm, decision, helpful, chosen_id, n in rows:
         messages += n
         answered = decision == "answer" and helpful != 0
-        if answered or chosen_id is not None or (norm or normalize_text(text or "")) in shop_norms:
+        if answered or chosen_id is not None or norm in shop_norms:
             in_scope += n
     if messages < MIN_MESSAGES:
         return TrafficMix(OFFTOPIC_RATIO, "default", messages, in_scope, messages - in_scope)

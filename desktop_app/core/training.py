@@ -189,6 +189,12 @@ def _embed(model, tokenizer, texts, prefix, max_length, batch_size=64):
     return emb
 
 
+def _token_lengths(tokenizer, texts: list[str], prefix: str, max_length: int) -> list[int]:
+    """Tokens per text as the model sees it (prefix added, truncated): what length_batches sorts by."""
+    return [len(ids) for ids in tokenizer([prefix + t for t in texts], truncation=True,
+                                          max_length=max_length)["input_ids"]]
+
+
 def _distill(student, tokenizer, base_path: Path, texts: list[str], prefix: str, config: TrainConfig,
              reporter: Reporter) -> None:
     """Teach a model with dropped layers the full base model's embeddings of `texts` (unlabelled),
@@ -203,8 +209,7 @@ def _distill(student, tokenizer, base_path: Path, texts: list[str], prefix: str,
     teacher = SentenceEncoder.from_pretrained(base_path, dtype=torch.float32)
     target = torch.from_numpy(_embed(teacher, tokenizer, texts, prefix, config.max_length))
     del teacher
-    lengths = [len(ids) for ids in tokenizer([prefix + t for t in texts], truncation=True,
-                                                max_length=config.max_length)["input_ids"]]
+    lengths = _token_lengths(tokenizer, texts, prefix, config.max_length)
     params = [p for p in student.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.distill_lr, weight_decay=0.0)
     rng = random.Random(config.seed)
@@ -305,8 +310,7 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     rng = random.Random(config.seed)
     pairs = is_pair_loss(config.loss)
 
-    lengths = [len(ids) for ids in tokenizer([prefix + t for t in split.train_texts], truncation=True,
-                                                max_length=config.max_length)["input_ids"]]
+    lengths = _token_lengths(tokenizer, split.train_texts, prefix, config.max_length)
 
     def epoch_batches(r: random.Random) -> list[list[int]]:
         order = split.epoch_indices(config.generated_ratio, r)

@@ -34,8 +34,9 @@ from ..core.store import Store
 
 log = logging.getLogger(__name__)
 
-# As many texts as `predict` encodes at once: under saturating load (128 chat sessions on 2 cores)
-# batches of up to 64 served 179 requests/s against 172 with 32 (bench/RESULTS.md, issue 8).
+# As many texts as `predict` encodes at once. Under saturating load (128 chat sessions, 2 cores)
+# 64 served 159-179 requests/s over six probes against 173 in one with 32: no gain beyond the
+# noise; kept so that the batches match predict's (bench/RESULTS.md, issue 8).
 MAX_BATCH = 64
 WORKERS = 1
 CACHE_SIZE = 20_000

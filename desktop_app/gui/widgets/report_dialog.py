@@ -98,15 +98,14 @@ class ReportDialog(QDialog):
         self.evaluate_button.setToolTip(self.tr("Recompute the report against the current questions: standard "
                                                 "questions added since training are scored as the open set."))
         self.evaluate_button.clicked.connect(self.evaluate_now)
-        self.evaluate_button.setEnabled(self.version is not None and self.version.active)
         top.addWidget(self.evaluate_button, 0, Qt.AlignmentFlag.AlignTop)
         self.calibrate_button = QPushButton(self.tr("Calibrate for the traffic"))
         self.calibrate_button.setToolTip(self.tr(
             "Calibrate the thresholds of the active model again, for the mix of questions and off-topic messages "
             "the query log shows now (after working through the inbox). No retraining."))
         self.calibrate_button.clicked.connect(self.calibrate_now)
-        self.calibrate_button.setEnabled(self.version is not None and self.version.active)
         top.addWidget(self.calibrate_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._enable_version_actions()
         root.addLayout(top)
 
         self.tabs = QTabWidget()
@@ -428,10 +427,14 @@ class ReportDialog(QDialog):
         self.worker = worker
         worker.start()
 
-    def _ended(self, done, value) -> None:
-        self.worker = None
+    def _enable_version_actions(self) -> None:
+        """Evaluate and calibrate act on the active version only."""
         for b in (self.evaluate_button, self.calibrate_button):
             b.setEnabled(self.version is not None and self.version.active)
+
+    def _ended(self, done, value) -> None:
+        self.worker = None
+        self._enable_version_actions()
         self.check_button.setEnabled(True)
         if done is None:
             self.status.setText(self.tr("Failed: {error}").format(error=value))
