@@ -333,8 +333,7 @@ def main() -> int:
     if args.recalibrate:  # the thresholds as this code calibrates them (on the copy only)
         from desktop_app.core.pipeline import calibrate_version
 
-        version = calibrate_version(store, shop.id, version, Matcher(store, shop.id, version).encoder,
-                                    side_by_side=False)
+        version = calibrate_version(store, shop.id, version, None, side_by_side=False)
     out["thresholds"] = version.thresholds
     matcher = Matcher.open(store, shop.id)
     distance = args.distance if args.distance is not None else grouping_distance(matcher)

@@ -140,11 +140,9 @@ def build(spec: dict, home: Path, reuse: bool, recalibrate: bool = False):
         if version is not None:
             store.delete_negatives(shop.id, [n.id for n in store.negatives(shop.id)])
             if recalibrate:  # the report and thresholds again, with the current code (no training)
-                from desktop_app.core.matcher import Matcher
                 from desktop_app.core.pipeline import calibrate_version
 
-                calibrate_version(store, shop.id, version, Matcher(store, shop.id, version).encoder,
-                                  side_by_side=False)
+                calibrate_version(store, shop.id, version, None, side_by_side=False)
             return store, shop.id, None
         store.close()
     shutil.rmtree(home, ignore_errors=True)

@@ -116,15 +116,16 @@ def check_data(store: Store, shop_id: int, reporter: Reporter = NULL) -> list[di
     return [f.to_dict() for f in findings]
 
 
-def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder,
+def calibrate_version(store: Store, shop_id: int, version: ModelVersion, encoder: OnnxEncoder | None,
                       reporter: Reporter = NULL, side_by_side: bool = True, encoder_factory=None) -> ModelVersion:
     """Evaluate an indexed version, store its report and calibrated thresholds (report.py).
-    `encoder_factory` opens the untuned encoder for the side-by-side scores (as for Matcher)."""
+    `encoder`: the version's, when it is open already (None: opened with `encoder_factory`, as
+    Matcher does); `encoder_factory` also opens the untuned encoder for the side-by-side scores."""
     from .matcher import Matcher
     from .report import base_encoder_for, build_report
 
     # Not services.quality.evaluate_version: this one reuses the encoder that is open already.
-    matcher = Matcher(store, shop_id, version, encoder=encoder)
+    matcher = Matcher(store, shop_id, version, encoder=encoder, encoder_factory=encoder_factory)
     base = base_encoder_for(version, reporter, encoder_factory) if side_by_side else None
     report = build_report(store, shop_id, version, matcher, base_encoder=base, reporter=reporter)
     thresholds = report["thresholds"]
@@ -137,14 +138,14 @@ def recalibrate(store: Store, shop_id: int, reporter: Reporter = NULL, encoder_f
     """Calibrate the active version's thresholds again, without retraining: for the traffic the
     query log shows now (traffic_mix.py), once the inbox has been worked through. Servers and open
     matchers follow at their next query (the shop's revision moves)."""
-    from .matcher import Matcher, NoModelError
+    from .matcher import NoModelError
 
     version = store.active_version(shop_id)
     if version is None:
         raise NoModelError("this shop has no model yet: retrain it in the app or run `standardq train`")
-    encoder = Matcher(store, shop_id, version, encoder_factory=encoder_factory).encoder
-    # the untuned side by side kept, its encoder opened as the caller's are (a child process in the GUI)
-    version = calibrate_version(store, shop_id, version, encoder, reporter, encoder_factory=encoder_factory)
+    # both encoders (the version's and the untuned side by side) opened as the caller's are (a
+    # child process in the GUI)
+    version = calibrate_version(store, shop_id, version, None, reporter, encoder_factory=encoder_factory)
     store.touch(shop_id)
     return version
 

@@ -23,12 +23,11 @@ them is not, and the share is understated by that much.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .calibration import CONFIDENCE_Z, OFFTOPIC_RATIO
+from .calibration import CONFIDENCE_Z, OFFTOPIC_RATIO, precision_lower_bound
 from .querylog import FILE_NAME, QueryLog
 
 MIN_MESSAGES = 200
@@ -58,11 +57,8 @@ class TrafficMix:
 
 
 def upper_share(k: int, n: int, z: float = CONFIDENCE_Z) -> float:
-    """One-sided upper Wilson bound of a proportion k / n."""
-    p = k / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return min(1.0, (centre + spread) / (1 + z * z / n))
+    """One-sided upper Wilson bound of a proportion k / n: one minus the lower bound of the rest."""
+    return min(1.0, 1.0 - precision_lower_bound(n - k, n, z))
 
 
 def measure(log: QueryLog, shop_id: int, shop_norms: set[str], now: float | None = None) -> TrafficMix:
