@@ -4,6 +4,10 @@ what the shop's own negatives do without retraining.
     .venv/bin/python bench/offtopic_mix.py [--shops demo,smp] [--ratio 10] [--reuse]
         [--json bench/out/offtopic_mix.json]
 
+Experiments: --offtopic-weight W trains with outlier exposure (TrainConfig.offtopic_weight);
+--labelled SHARE has the operator label that share of the in-scope questions as test questions,
+calibrates the version on them, and measures on the rest (with ten to one of it off topic).
+
 Two shops, each trained through the product's own pipeline with the defaults (core.pipeline
 .retrain, which calibrates on the version's validation split and the built-in off-topic set):
 
@@ -129,7 +133,7 @@ def train_on_offtopic(every: int) -> None:
     ModelDataMixin.training_snapshot = snapshot
 
 
-def build(spec: dict, home: Path, reuse: bool, recalibrate: bool = False):
+def build(spec: dict, home: Path, reuse: bool, recalibrate: bool = False, offtopic_weight: float = 0.0):
     from desktop_app.core.pipeline import retrain
     from desktop_app.core.store import Store
 
@@ -139,6 +143,7 @@ def build(spec: dict, home: Path, reuse: bool, recalibrate: bool = False):
         version = store.active_version(shop.id)
         if version is not None:
             store.delete_negatives(shop.id, [n.id for n in store.negatives(shop.id)])
+            store.delete_test_questions(shop.id)  # --labelled's, from an earlier run
             if recalibrate:  # the report and thresholds again, with the current code (no training)
                 from desktop_app.core.pipeline import calibrate_version
 
@@ -150,7 +155,14 @@ def build(spec: dict, home: Path, reuse: bool, recalibrate: bool = False):
     shop = store.create_shop(spec["name"])
     store.import_rows(shop.id, spec["rows"], skip_conflicts=True)
     t0 = time.time()
-    retrain(store, shop.id)
+    config = None
+    if offtopic_weight:  # outlier exposure; otherwise the product's defaults
+        from desktop_app.core.config import TrainConfig
+        from desktop_app.core.shop_settings import load_settings
+
+        config = TrainConfig(base_model=load_settings(store, shop.id).effective_base_model,
+                             offtopic_weight=offtopic_weight)
+    retrain(store, shop.id, config)
     return store, shop.id, round(time.time() - t0, 1)
 
 
@@ -184,16 +196,40 @@ def measure(results, expected, decided) -> dict:
             "offtopic_answered": off_answered, "offtopic_not_answered": round(1 - off_answered / max(n_off, 1), 4)}
 
 
+def label_share(store, shop_id: int, in_scope: list, share: float, seed: int) -> tuple[list, list]:
+    """The operator labels a seeded `share` of the shop's consumer questions as test questions (the
+    product's own kind: the report calibrates on them instead of the validation split), and the
+    version is calibrated again; (labelled, the rest to measure on)."""
+    from desktop_app.core.pipeline import calibrate_version
+
+    rng = random.Random(seed + 1)
+    order = list(in_scope)
+    rng.shuffle(order)
+    cut = int(round(share * len(order)))
+    labelled, rest = order[:cut], order[cut:]
+    ids = {info["text"]: sid for sid, info in store.standard_lookup(shop_id).items()}
+    for text, expected in labelled:
+        store.add_test_question(shop_id, text, ids[expected])
+    calibrate_version(store, shop_id, store.active_version(shop_id), None, side_by_side=False)
+    return labelled, rest
+
+
 def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int = 0,
-        recalibrate: bool = False) -> dict:
+        recalibrate: bool = False, offtopic_weight: float = 0.0, labelled: float = 0.0) -> dict:
     from desktop_app.core.matcher import Matcher
     from desktop_app.core.normalize import normalize_text
 
-    home = OUT / "offtopic_mix" / (spec["name"] + (f"-trainoff{train_every}" if train_every else ""))
-    store, shop_id, train_s = build(spec, home, reuse, recalibrate)
+    home = OUT / "offtopic_mix" / (spec["name"] + (f"-trainoff{train_every}" if train_every else "")
+                                   + (f"-oe{offtopic_weight:g}" if offtopic_weight else ""))
+    store, shop_id, train_s = build(spec, home, reuse, recalibrate, offtopic_weight)
     matcher = Matcher.open(store, shop_id)
     shop_texts = set(matcher.index.texts.values())
     in_scope = [(t, e) for t, e in spec["in_scope"] if normalize_text(t) not in shop_texts]
+    n_labelled = 0
+    if labelled:
+        n_labelled, in_scope = label_share(store, shop_id, in_scope, labelled, seed)
+        n_labelled = len(n_labelled)
+        matcher = Matcher.open(store, shop_id)  # with the thresholds calibrated on them
     known = set(matcher.offtopic_index.texts.values())  # the built-in set: never measured on
     pool = [(t, c) for t, c in dict.fromkeys(spec["pool"]) if normalize_text(t) not in shop_texts | known]
     rng = random.Random(seed)
@@ -206,7 +242,7 @@ def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int =
            "thresholds": {k: thresholds.get(k) for k in ("answer", "margin", "guard", "suggest")},
            "overlap_with_builtin": len(dict.fromkeys(spec["pool"])) - len(pool) - sum(
                1 for t, _ in dict.fromkeys(spec["pool"]) if normalize_text(t) in shop_texts),
-           "domains": spec.get("domains")}
+           "domains": spec.get("domains"), "labelled_test_questions": n_labelled}
     for name, guard in (("product", True), ("no_guard", False)):
         out[name] = measure(results, expected, decisions(results, thresholds, guard))
     decided = decisions(results, thresholds, True)
@@ -251,8 +287,6 @@ def negatives_only(matcher, texts, expected, drawn, pool, results, n_in) -> dict
     """Marking without the built-in set: the score thresholds alone answer many off-topic
     messages; the operator marks ten of those answered wrongly, and only the nearest-is-a-negative
     rule applies (no calibrated guard). Worked out on vectors here; nothing is written."""
-    import numpy as np
-
     from desktop_app.core.calibration import GUARD_OFF, decide
     from desktop_app.core.normalize import normalize_text
 
@@ -299,6 +333,11 @@ def main() -> None:
     ap.add_argument("--json", default=str(OUT / "offtopic_mix.json"))
     ap.add_argument("--train-offtopic", type=int, default=0, metavar="EVERY",
                     help="experiment: train on one in EVERY built-in off-topic messages as extra classes")
+    ap.add_argument("--offtopic-weight", type=float, default=0.0, metavar="W",
+                    help="train with outlier exposure at this weight (TrainConfig.offtopic_weight)")
+    ap.add_argument("--labelled", type=float, default=0.0, metavar="SHARE",
+                    help="the operator labels this share of the in-scope questions as test questions; the version "
+                         "is calibrated on them, and the mix is the rest")
     args = ap.parse_args()
     if args.train_offtopic:
         train_on_offtopic(args.train_offtopic)
@@ -310,7 +349,8 @@ def main() -> None:
             continue
         t0 = time.time()
         report[name] = run(spec, args.ratio, args.reuse, train_every=args.train_offtopic,
-                           recalibrate=args.recalibrate)
+                           recalibrate=args.recalibrate, offtopic_weight=args.offtopic_weight,
+                           labelled=args.labelled)
         report[name]["seconds"] = round(time.time() - t0, 1)
         r = report[name]
         print(f"{name}: thresholds {r['thresholds']}")

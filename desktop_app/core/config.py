@@ -47,6 +47,11 @@ class TrainConfig:
     # None uses all. Generated variants are many and alike: unbounded, they outnumber the
     # operator's examples 10:1 and the model learns their surface (see bench/RESULTS.md).
     generated_ratio: float | None = 2.0
+    # Outlier exposure (issue 10): each step also embeds this many known off-topic messages
+    # (snapshot["negatives"]) and adds offtopic_weight x the cross-entropy of their head logits to
+    # the uniform distribution, so that no standard question claims them. 0: off. Head losses only.
+    offtopic_weight: float = 0.0
+    offtopic_per_batch: int = 16
     seed: int = 0
     threads: int | None = None
 
@@ -70,6 +75,8 @@ class TrainConfig:
             raise ValueError(f"m_per_class must be between 2 and the batch size, got {self.m_per_class}")
         if self.generated_ratio is not None and not self.generated_ratio >= 0:
             raise ValueError(f"generated_ratio must be at least 0 (or None: all), got {self.generated_ratio}")
+        if self.offtopic_weight < 0 or self.offtopic_per_batch < 1:
+            raise ValueError("offtopic_weight must be at least 0 and offtopic_per_batch at least 1")
         if not 0 <= self.val_fraction < 1:
             raise ValueError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
 

@@ -55,6 +55,19 @@ def builtin_offtopic() -> tuple[str, ...]:
     return tuple(out)
 
 
+def training_offtopic() -> tuple[str, ...]:
+    """The built-in messages a retrain with outlier exposure trains on (TrainConfig.offtopic_weight):
+    half of the report half (report.calibration_half is byte 0's parity; this is byte 1's), so
+    calibration never sees a message the model was trained to push away, and the report measures
+    on the other half."""
+    out = []
+    for text in builtin_offtopic():
+        digest = hashlib.sha1(text.encode("utf-8")).digest()
+        if digest[0] % 2 == 1 and digest[1] % 2 == 0:
+            out.append(text)
+    return tuple(out)
+
+
 def builtin_label(norm: str) -> int:
     """A label that stays the same while the text does, whatever else the set gains or loses."""
     return BUILTIN_BASE + int.from_bytes(hashlib.sha1(norm.encode("utf-8")).digest()[:5], "big")

@@ -201,6 +201,11 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
     n_classes = len(snapshot["classes"])
     if n_classes < 2:
         raise StoreError("training needs at least 2 enabled standard questions")
+    if config.offtopic_weight > 0:  # outlier exposure: what training pushes away from every question
+        from .offtopic import training_offtopic
+
+        snapshot["negatives"] = [n.norm for n in store.negatives(shop_id)]
+        snapshot["offtopic"] = list(training_offtopic())
     doctor = check_data(store, shop_id, reporter)
     base = resolve_base_model(config.base_model, reporter)
     prefix = input_prefix(config.base_model)
@@ -209,7 +214,7 @@ def retrain(store: Store, shop_id: int, config: TrainConfig | None = None, repor
                                 data_revision=snapshot["revision"], status="training")
     vdir = version_dir(store.home, shop_id, version.id)
     try:
-        texts = [t for c in snapshot["classes"] for t in [c["text"], *c["similar"]]]
+        texts = [t for c in snapshot["classes"] for t in [c["text"], *c["similar"]]] + snapshot.get("negatives", [])
         # A trimmed base gets back the pieces this shop's texts use (vocab_models).
         base_path = extend_for_texts(base.path, texts, prefix, vdir / "base", reporter)
         result = train(snapshot, config, base_path, prefix, None, reporter)

@@ -31,7 +31,7 @@ from .calibration import GUARD_OFF, Scored, calibrate, curve, outcome
 from .model_files import base_onnx_dir
 from .normalize import normalize_text
 from .offtopic import (BUILTIN_BASE, BuiltinVectorCache, best_shop_scores, builtin_label, builtin_offtopic,
-                       nearest_offtopic, shadow_score)
+                       nearest_offtopic, shadow_score, training_offtopic)
 from .reporter import NULL, Reporter
 from .traffic_mix import TrafficMix, shop_mix
 from .twins import NO_TWINS, Twins
@@ -210,15 +210,17 @@ def entries_from_matcher(matcher) -> Entries:
     return Entries(matcher.index.vectors(labels.tolist()), np.asarray([owner[int(lab)] for lab in labels]), labels)
 
 
-def none_questions(store, shop_id: int, shop_texts: set[str]) -> tuple[Questions, int]:
-    """The shop's none questions and the built-in off-topic set; (questions, how many built in).
-    A built-in one carries its off-topic index label as `own_label`."""
+def none_questions(store, shop_id: int, shop_texts: set[str], trained: frozenset[str] = frozenset()
+                   ) -> tuple[Questions, int]:
+    """The shop's none questions and the built-in off-topic set, less the messages the version was
+    trained on (`trained`, outlier exposure); (questions, how many built in). A built-in one
+    carries its off-topic index label as `own_label`."""
     q = Questions(origin="none")
     own = [t.norm for t in store.test_questions(shop_id) if t.expected_id is None and t.norm not in shop_texts]
     for text in own:
         q.add(text, None)
     builtin = 0
-    taken = set(own)
+    taken = set(own) | trained
     for text in builtin_offtopic():
         if text not in shop_texts and text not in taken:
             q.add(text, None, builtin_label(text))
@@ -303,7 +305,8 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
     shop_texts = {normalize_text(info["text"]) for info in lookup.values()}
     shop_texts |= {normalize_text(s.text) for s in store.similars(shop_id=shop_id)}
     in_scope = extra_questions or in_scope_questions(store, shop_id, version, shop_texts, enabled, entries)
-    nones, builtin = none_questions(store, shop_id, shop_texts)
+    trained = frozenset(training_offtopic()) if (version.params or {}).get("offtopic_weight") else frozenset()
+    nones, builtin = none_questions(store, shop_id, shop_texts, trained)
     if extra_questions is not None:  # the file's own none questions join the report half
         nones = Questions(origin="none")
         for text, exp in zip(extra_questions.texts, extra_questions.expected):
@@ -314,7 +317,7 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
     calib_none = nones.subset(lambda i: calibration_half(nones.texts[i]))
     report_none = nones.subset(lambda i: not calibration_half(nones.texts[i]))
     if extra_questions is not None:  # a given file is for measuring: calibrate on the built-in set
-        calib_none, _ = none_questions(store, shop_id, shop_texts)
+        calib_none, _ = none_questions(store, shop_id, shop_texts, trained)
         calib_none = calib_none.subset(lambda i: calibration_half(calib_none.texts[i]))
     reporter.check_cancel()
 

@@ -238,6 +238,30 @@ def _distill(student, tokenizer, base_path: Path, texts: list[str], prefix: str,
     student.eval()
 
 
+def _unshadowed(texts: list[str], vectors: np.ndarray, entries: np.ndarray, owners: np.ndarray) -> list[str]:
+    """The negatives the untuned model does not already put among the shop's own questions
+    (offtopic.SHADOW_QUANTILE): a travel shop's "订一张去上海的机票" is its business, whatever
+    the built-in set says, and pushing it away would push the shop's own questions away."""
+    from .offtopic import best_shop_scores, shadow_score
+
+    line = shadow_score(entries, owners)
+    if line is None or not texts:
+        return texts
+    best = best_shop_scores(vectors, entries)
+    return [t for t, b in zip(texts, best) if b < line]
+
+
+def uniform_ce(embeddings, weights, scale: float):
+    """Outlier exposure (Hendrycks et al., 2019) for a cosine head: the cross-entropy between
+    the scaled cosine logits of off-topic embeddings and the uniform distribution over the head's
+    columns (`weights`: dim x classes, or x classes*K sub-centres). It is lowest when a message is
+    as close to every standard question as to any other: no best one, no lead."""
+    import torch
+
+    logits = scale * torch.nn.functional.normalize(embeddings, dim=1) @ torch.nn.functional.normalize(weights, dim=0)
+    return -torch.log_softmax(logits, dim=1).mean()
+
+
 def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out_dir: Path | None,
           reporter: Reporter = NULL) -> TrainResult:
     """`out_dir` None keeps the fine-tuned model in memory (TrainResult.model) instead of saving it."""
@@ -311,6 +335,20 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
     pairs = is_pair_loss(config.loss)
 
     lengths = _token_lengths(tokenizer, split.train_texts, prefix, config.max_length)
+    # Outlier exposure: the operator's negatives as they are, the built-in ones the shop does not shadow.
+    own = list(snapshot.get("negatives") or ()) if config.offtopic_weight > 0 else []
+    builtin = list(snapshot.get("offtopic") or ()) if config.offtopic_weight > 0 else []
+    if (own or builtin) and (pairs or not hasattr(loss_fn, "W")):
+        reporter.log("outlier exposure needs a head loss: the off-topic messages are not used")
+        own, builtin = [], []
+    if builtin:
+        builtin = _unshadowed(builtin, _embed(model, tokenizer, builtin, prefix, config.max_length),
+                              base_train, labels_np)
+    negatives = list(dict.fromkeys(own + builtin))
+    if negatives:
+        reporter.log(f"outlier exposure: {len(negatives)} off-topic messages, "
+                     f"{min(config.offtopic_per_batch, len(negatives))} a step")
+    neg_rng = random.Random(config.seed + 1)  # its own stream: the batches stay those of a run without
 
     def epoch_batches(r: random.Random) -> list[list[int]]:
         order = split.epoch_indices(config.generated_ratio, r)
@@ -342,6 +380,11 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
             labels = torch.tensor([split.train_labels[i] for i in idx])
             emb = model(batch["input_ids"], batch["attention_mask"])
             loss = loss_fn(emb, labels)
+            if negatives:
+                picked = neg_rng.sample(negatives, min(config.offtopic_per_batch, len(negatives)))
+                neg = tokenize(tokenizer, picked, prefix, config.max_length)
+                loss = loss + config.offtopic_weight * uniform_ce(
+                    model(neg["input_ids"], neg["attention_mask"]), loss_fn.W, config.scale)
             if anchors is not None:
                 loss = loss + config.l2sp * sum(((p - a) ** 2).sum() for p, a in zip(enc_params, anchors))
             if not torch.isfinite(loss):

@@ -142,3 +142,16 @@ def test_builtin_vector_cache_survives_a_broken_file(tmp_path):
     texts = list(builtin_offtopic()[:3])
     assert BuiltinVectorCache(enc, tmp_path).encode(texts).shape == (3, 8) and enc.encoded == texts
     assert len(np.load(tmp_path / BUILTIN_VECTORS)["texts"]) == 3  # rewritten whole
+
+
+def test_training_offtopic_is_a_quarter_of_the_set_never_in_calibration(store, tiny_shop):
+    from desktop_app.core.offtopic import training_offtopic
+    from desktop_app.core.report import calibration_half, none_questions
+
+    trained = training_offtopic()
+    assert 0.2 < len(trained) / len(builtin_offtopic()) < 0.3
+    assert not any(calibration_half(t) for t in trained)  # calibration never meets what training pushed away
+    every, _ = none_questions(store, tiny_shop.id, set())
+    left, n_builtin = none_questions(store, tiny_shop.id, set(), frozenset(trained))
+    assert set(trained) <= set(every.texts) and not set(trained) & set(left.texts)
+    assert n_builtin == len(builtin_offtopic()) - len(trained)

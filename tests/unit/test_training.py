@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from desktop_app.core.config import TrainConfig
@@ -178,3 +179,36 @@ def test_distillation_brings_a_layer_dropped_model_toward_the_full_one(tiny_mode
     assert agreement(student) > before + (1 - before) / 2  # most of the way back to the full model
     with pytest.raises(ValueError, match="distill_epochs"):
         TrainConfig(distill_epochs=-1)
+
+
+def test_uniform_ce_is_lowest_for_a_message_no_class_claims():
+    import torch
+
+    from desktop_app.core.training import uniform_ce
+
+    weights = torch.eye(4)[:, :3]  # three classes along the first three axes (dim x classes)
+    claimed = torch.tensor([[1.0, 0.0, 0.0, 0.0]])  # sits on class 0
+    unclaimed = torch.tensor([[0.0, 0.0, 0.0, 1.0]])  # as far from every class
+    assert uniform_ce(unclaimed, weights, 32.0) < uniform_ce(claimed, weights, 32.0)
+    assert uniform_ce(unclaimed, weights, 32.0).item() == pytest.approx(np.log(3), rel=1e-5)
+
+
+def test_outlier_exposure_trains_on_negatives_but_not_on_the_shops_own_kind(tiny_model, tmp_path):
+    from desktop_app.core.reporter import RecordingReporter
+
+    snap = snapshot()
+    snap["negatives"] = ["操作员标记的消息"]  # the operator's word: always kept
+    # the built-in candidates: one is word for word a similar question (shadowed), two are not
+    snap["offtopic"] = ["类别1的说法2", "今天天气怎么样", "给我讲个笑话"]
+    cfg = TrainConfig(epochs=1, batch_size=8, val_min_total=1000, offtopic_weight=1.0, offtopic_per_batch=2)
+    rep = RecordingReporter()
+    with_oe = train(snap, cfg, tiny_model, "", tmp_path / "oe", rep)
+    assert "outlier exposure: 3 off-topic messages, 2 a step" in [m for k, m in rep.events if k == "log"]
+    plain = train(snap, TrainConfig(epochs=1, batch_size=8, val_min_total=1000), tiny_model, "", tmp_path / "plain")
+    assert with_oe.history[0]["loss"] != pytest.approx(plain.history[0]["loss"], rel=1e-6)  # the term counted
+    pair = RecordingReporter()
+    train(snap, TrainConfig(loss="triplet", epochs=1, batch_size=8, val_min_total=1000, offtopic_weight=1.0),
+          tiny_model, "", tmp_path / "pair", pair)
+    assert any(k == "log" and "needs a head loss" in m for k, m in pair.events)
+    with pytest.raises(ValueError, match="offtopic_weight"):
+        TrainConfig(offtopic_weight=-1)
