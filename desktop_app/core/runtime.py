@@ -21,6 +21,7 @@ from tokenizers import Tokenizer
 META_NAME = "standardq_encoder.json"  # same name as export.META_NAME (not imported: no torch here)
 VARIANTS = ("float32", "int8")
 TOKENIZER_CACHE = 4
+SPIN_US = 1000  # how long an idle onnxruntime thread spins before it sleeps (see OnnxEncoder)
 
 _parsed: OrderedDict[str, Tokenizer] = OrderedDict()  # content hash -> tokenizer as parsed
 _parsed_lock = threading.Lock()
@@ -125,9 +126,13 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
-        # No spin-waiting between queries: one query at a time from a desktop app sharing the CPU
-        # with the GUI and a retrain (bench/RESULTS.md, issue 11: p50 and p99 both lower without).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # The pool's threads spin at most 1 ms for the next piece of work before they sleep. Without
+        # spinning they sleep between the graph's operators, and a lone query took 8.1 ms instead
+        # of 6.6 at a lower CPU cost; unbounded (onnxruntime's default) they burn a core for tens
+        # of ms after every query, which a desktop app sharing the CPU with the GUI and a retrain
+        # cannot afford (bench/RESULTS.md, issue 8, seventh session).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+        options.add_session_config_entry("session.intra_op.spin_duration_us", str(SPIN_US))
         name = filename or files[variant]
         # A graph saved already optimized (export.save_optimized) is loaded as it is.
         optimized = name in meta.get("optimized", [])
