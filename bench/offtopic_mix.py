@@ -227,8 +227,8 @@ def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int =
     in_scope = [(t, e) for t, e in spec["in_scope"] if normalize_text(t) not in shop_texts]
     n_labelled = 0
     if labelled:
-        n_labelled, in_scope = label_share(store, shop_id, in_scope, labelled, seed)
-        n_labelled = len(n_labelled)
+        labelled_questions, in_scope = label_share(store, shop_id, in_scope, labelled, seed)
+        n_labelled = len(labelled_questions)
         matcher = Matcher.open(store, shop_id)  # with the thresholds calibrated on them
     known = set(matcher.offtopic_index.texts.values())  # the built-in set: never measured on
     pool = [(t, c) for t, c in dict.fromkeys(spec["pool"]) if normalize_text(t) not in shop_texts | known]

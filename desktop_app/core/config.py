@@ -47,9 +47,10 @@ class TrainConfig:
     # None uses all. Generated variants are many and alike: unbounded, they outnumber the
     # operator's examples 10:1 and the model learns their surface (see bench/RESULTS.md).
     generated_ratio: float | None = 2.0
-    # Outlier exposure (issue 10): each step also embeds this many known off-topic messages
-    # (snapshot["negatives"]) and adds offtopic_weight x the cross-entropy of their head logits to
-    # the uniform distribution, so that no standard question claims them. 0: off. Head losses only.
+    # Outlier exposure (issue 10): each step also embeds this many known off-topic messages (the
+    # shop's, snapshot["negatives"], and built-in ones, snapshot["offtopic"]) and adds offtopic_weight
+    # x the cross-entropy of their head logits to the uniform distribution, so that no standard
+    # question claims them. 0: off. Head losses only.
     offtopic_weight: float = 0.0
     offtopic_per_batch: int = 16
     seed: int = 0

@@ -55,17 +55,16 @@ def builtin_offtopic() -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
 def training_offtopic() -> tuple[str, ...]:
     """The built-in messages a retrain with outlier exposure trains on (TrainConfig.offtopic_weight):
-    half of the report half (report.calibration_half is byte 0's parity; this is byte 1's), so
+    half of report.calibration_half's report half (a second coin: byte 1 of the same hash), so
     calibration never sees a message the model was trained to push away, and the report measures
     on the other half."""
-    out = []
-    for text in builtin_offtopic():
-        digest = hashlib.sha1(text.encode("utf-8")).digest()
-        if digest[0] % 2 == 1 and digest[1] % 2 == 0:
-            out.append(text)
-    return tuple(out)
+    from .report import calibration_half  # report imports this module
+
+    return tuple(t for t in builtin_offtopic()
+                 if not calibration_half(t) and hashlib.sha1(t.encode("utf-8")).digest()[1] % 2 == 0)
 
 
 def builtin_label(norm: str) -> int:

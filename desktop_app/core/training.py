@@ -336,8 +336,9 @@ def train(snapshot: dict, config: TrainConfig, base_path: Path, prefix: str, out
 
     lengths = _token_lengths(tokenizer, split.train_texts, prefix, config.max_length)
     # Outlier exposure: the operator's negatives as they are, the built-in ones the shop does not shadow.
-    own = list(snapshot.get("negatives") or ()) if config.offtopic_weight > 0 else []
-    builtin = list(snapshot.get("offtopic") or ()) if config.offtopic_weight > 0 else []
+    own, builtin = [], []
+    if config.offtopic_weight > 0:
+        own, builtin = list(snapshot.get("negatives") or ()), list(snapshot.get("offtopic") or ())
     if (own or builtin) and (pairs or not hasattr(loss_fn, "W")):
         reporter.log("outlier exposure needs a head loss: the off-topic messages are not used")
         own, builtin = [], []
