@@ -27,6 +27,7 @@ Everything here is plain numpy on score arrays; report.py computes them from a m
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -107,6 +108,12 @@ def answered(scored: Scored, answer: float, margin: float, guard: float = GUARD_
     """Which questions these thresholds answer outright (decide's "answer")."""
     lead = scored.s1 - scored.n1
     return (scored.s1 >= answer) & (scored.margin >= margin) & ~scored.twin & (lead > 0) & (lead >= guard)
+
+
+def calibration_half(text: str) -> bool:
+    """A stable coin per held-out text: True for the calibration half (it chooses the thresholds),
+    False for the report half (it measures them); report.py splits the none questions by it."""
+    return hashlib.sha1(text.encode("utf-8")).digest()[0] % 2 == 0
 
 
 def none_weight(n_in: int, n_none: int, ratio: float | None) -> float:

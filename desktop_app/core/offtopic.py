@@ -58,10 +58,10 @@ def builtin_offtopic() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def training_offtopic() -> tuple[str, ...]:
     """The built-in messages a retrain with outlier exposure trains on (TrainConfig.offtopic_weight):
-    half of report.calibration_half's report half (a second coin: byte 1 of the same hash), so
-    calibration never sees a message the model was trained to push away, and the report measures
-    on the other half."""
-    from .report import calibration_half  # report imports this module
+    half of calibration_half's report half (a second coin: byte 1 of the same hash), so calibration
+    never sees a message the model was trained to push away, and the report measures on the other
+    half."""
+    from .calibration import calibration_half
 
     return tuple(t for t in builtin_offtopic()
                  if not calibration_half(t) and hashlib.sha1(t.encode("utf-8")).digest()[1] % 2 == 0)

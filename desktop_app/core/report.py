@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .calibration import GUARD_OFF, Scored, calibrate, curve, outcome
+from .calibration import GUARD_OFF, Scored, calibrate, calibration_half, curve, outcome
 from .model_files import base_onnx_dir
 from .normalize import normalize_text
 from .offtopic import (BUILTIN_BASE, BuiltinVectorCache, best_shop_scores, builtin_label, builtin_offtopic,
@@ -40,11 +40,6 @@ UNTUNED_NONE_MAX = 300  # per half, for the side-by-side untuned encoder (it emb
 HIST_BINS = 40
 TOP_CONFUSED = 10
 LOO_MAX = 1500
-
-
-def calibration_half(text: str) -> bool:
-    """A stable coin per text: True for the calibration half, False for the report half."""
-    return hashlib.sha1(text.encode("utf-8")).digest()[0] % 2 == 0
 
 
 @dataclass
