@@ -183,7 +183,7 @@ def report_screens(app, store, shop_id: int, out: Path) -> None:
     if not (Path(store.home) / FILE_NAME).exists():
         write_demo_log(store, shop_id, days=14)
     dialog = ReportDialog(store, shop_id)
-    dialog.resize(1000, 700)
+    dialog.resize(1000, 780)
     dialog.show()
     settle(app)
     dialog.calibrate_now()

@@ -87,6 +87,10 @@ def print_report(r: dict) -> None:
         print(f"traffic mix calibrated for: {r['traffic_mix']['text']}")
     if t.get("note"):
         print(f"note: {t['note']}")
+    if r.get("offtopic_answered"):
+        print("off-topic messages these thresholds would answer (calibration half, most confident first):")
+        for o in r["offtopic_answered"]:
+            print(f"  {o['score']:.3f}  {o['text']}  ->  {o['standard']}")
     open_set = r.get("open_set")
     if open_set and open_set.get("n_questions"):
         parts = ", ".join(f"{name} {fmt(open_set[name].get('top1'))}" for name in r["models"] if name in open_set)

@@ -138,7 +138,7 @@ def outcome(scored: Scored, answer: float, margin: float, guard: float = GUARD_O
            "coverage": float((mask & in_scope).sum() / max(n_in, 1)),
            "correct_coverage": right / max(n_in, 1),
            "none_answered": float(none_answered / max(n_none, 1)),
-           "answered": n_answered, "right": right}
+           "answered": n_answered, "right": right, "none_count": none_answered}
     if ratio is not None:
         weight = none_weight(n_in, n_none, ratio)
         answered_w = int((mask & in_scope).sum()) + none_answered * weight
@@ -207,8 +207,14 @@ def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
         _, answer, margin, guard, o = floor if too_few else fallback
         note = (f"precision target {target_precision:.0%} not reached while answering {min_coverage:.0%} of "
                 f"in-scope questions: at that coverage, answered questions are right {_precision(o):.1%} of the "
-                f"time ({_bound(o):.1%} at the least, with 90% confidence); more similar questions (or fewer "
-                "overlapping standard questions) would help")
+                f"time ({_bound(o):.1%} at the least, with 90% confidence)")
+        share = wrong_offtopic_share(o)
+        if share is not None:
+            note += (f"; of the wrong answers, {share:.0%} would be off-topic messages and {1 - share:.0%} held-out "
+                     "questions given another standard question")
+        note += ("; more similar questions (or fewer overlapping standard questions) would help" if not share or
+                 share < 0.5 else "; marking the off-topic messages the shop receives as matching nothing, or "
+                 "calibrating for its logged traffic, would help")
         if too_few:
             note += (f"; with this few held-out questions, only the most confident {min_coverage:.0%} "
                      "are answered")
@@ -225,7 +231,20 @@ def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
             "target_precision": target_precision, "min_coverage": min_coverage, "offtopic_ratio": ratio,
             "precision": round(_precision(o), 4), "precision_unweighted": round(o["precision"], 4),
             "precision_lower_bound": round(_bound(o), 4), "coverage": round(o["coverage"], 4),
-            "none_answered": round(o["none_answered"], 4), "n_in_scope": n_in, "n_none": n_none, "note": note}
+            "none_answered": round(o["none_answered"], 4), "n_in_scope": n_in, "n_none": n_none, "note": note,
+            "wrong_offtopic_share": None if best is not None else wrong_offtopic_share(o)}
+
+
+def wrong_offtopic_share(o: dict) -> float | None:
+    """Of the wrong answers at a setting (an outcome), the share that are none questions, weighted
+    as the precision weighs them; the rest are in-scope questions given the wrong standard question.
+    It says which way a missed target points: at the shop's confusable standard questions, or at
+    off-topic messages it has no means to turn away (None: nothing wrong)."""
+    n_in_answered = o["answered"] - o["none_count"]
+    wrong_in = n_in_answered - o["right"]
+    wrong_none = o.get("answered_w", o["answered"]) - n_in_answered
+    total = wrong_in + wrong_none
+    return round(wrong_none / total, 4) if total > 0 else None
 
 
 def _precision(o: dict) -> float:

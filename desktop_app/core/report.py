@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .calibration import GUARD_OFF, Scored, calibrate, calibration_half, curve, outcome
+from .calibration import GUARD_OFF, Scored, answered, calibrate, calibration_half, curve, outcome
 from .model_files import base_onnx_dir
-from .normalize import normalize_text
+from .normalize import dedup_key, normalize_text
 from .offtopic import (BUILTIN_BASE, BuiltinVectorCache, best_shop_scores, builtin_label, builtin_offtopic,
                        nearest_offtopic, shadow_score, training_offtopic)
 from .reporter import NULL, Reporter
@@ -39,6 +39,7 @@ from .twins import NO_TWINS, Twins
 UNTUNED_NONE_MAX = 300  # per half, for the side-by-side untuned encoder (it embeds them itself)
 HIST_BINS = 40
 TOP_CONFUSED = 10
+OFFTOPIC_EXAMPLES = 8  # off-topic messages answered at the chosen setting, shown in the report
 LOO_MAX = 1500
 
 
@@ -216,8 +217,12 @@ def none_questions(store, shop_id: int, shop_texts: set[str], trained: frozenset
         q.add(text, None)
     builtin = 0
     taken = set(own) | trained
+    # Compared as the off-topic index compares them (offtopic_entries): a built-in message that is one
+    # of the shop's questions but for punctuation is the shop's, not a none question. Compared as
+    # plain text, smp2019-as-a-shop's 红烧排骨怎么做 (its similar question 红烧排骨怎么做？) was one.
+    shop_keys = {dedup_key(t) for t in shop_texts}
     for text in builtin_offtopic():
-        if text not in shop_texts and text not in taken:
+        if dedup_key(text) not in shop_keys and text not in taken:
             q.add(text, None, builtin_label(text))
             builtin += 1
     return q, builtin
@@ -364,8 +369,9 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
             if rule == "best":
                 twins = matcher.twins
                 scored_in = as_scored(r_in, in_scope, twins, n1(q_in, in_scope))
-                calib = Scored.concat(scored_in, as_scored(score(q_cal, cal_q, ents, rule), cal_q, twins,
-                                                           n1(q_cal, cal_q)))
+                r_cal = score(q_cal, cal_q, ents, rule)
+                scored_cal = as_scored(r_cal, cal_q, twins, n1(q_cal, cal_q))
+                calib = Scored.concat(scored_in, scored_cal)
                 r_rep = score(q_rep, rep_q, ents, rule)
                 measured = Scored.concat(scored_in, as_scored(r_rep, rep_q, twins, n1(q_rep, rep_q)))
                 thresholds = calibrate(calib, ratio=mix.ratio)
@@ -378,6 +384,7 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
                 block["none_top1"] = {"n": len(rep_q), "answered": block["on_report_half"]["none_answered"]}
                 if main is None:
                     main = (r_in, r_rep, calib, thresholds, ents)
+                    report["offtopic_answered"] = offtopic_answered(r_cal, scored_cal, cal_q, setting, names)
         report["models"][name] = block
     r_in, r_rep, calib, thresholds, ents = main
     first = next(iter(report["models"]))
@@ -394,6 +401,17 @@ def build_report(store, shop_id: int, version, matcher, *, base_encoder=None, re
     report["histograms"] = histograms(merged, both)
     report["open_set"] = open_set(store, shop_id, version, models, entries, matcher)
     return report
+
+
+def offtopic_answered(result: dict, scored: Scored, questions: Questions, setting: tuple, names: dict,
+                      limit: int = OFFTOPIC_EXAMPLES) -> list[dict]:
+    """The calibrating none questions that the chosen setting answers, most confident first: what the
+    precision at ten to one is paying for. The operator sees whether they are near misses to turn away
+    or the shop's own business (a voice-assistant shop's 红烧排骨怎么做 is a question it answers)."""
+    hits = np.nonzero(answered(scored, *setting) & scored.none)[0]
+    hits = hits[np.argsort(-scored.s1[hits])][:limit]
+    return [{"text": questions.texts[i], "standard": names.get(int(result["pred"][i]), ""),
+             "score": round(float(scored.s1[i]), 4)} for i in hits]
 
 
 def open_set(store, shop_id: int, version, models: dict, entries: Entries, matcher) -> dict | None:

@@ -2070,6 +2070,10 @@ Add one with New, or import a file.</source>
         <translation>最常混淆：留出问题属于前者，却匹配到了后者：</translation>
     </message>
     <message>
+        <source>Most wrong answers are held-out questions given another standard question: more similar questions (or fewer overlapping standard questions, see the Standard questions tab) would help; or set the thresholds by hand below.</source>
+        <translation>答错的大多是留出问题被匹配到了别的标准问：增加相似问（或减少相互重叠的标准问，见“标准问”页）会有帮助；也可以在下方手动设置阈值。</translation>
+    </message>
+    <message>
         <source>No model yet</source>
         <translation>尚无模型</translation>
     </message>
@@ -2082,6 +2086,10 @@ Add one with New, or import a file.</source>
         <translation>尚未检查：请点击“立即检查”。</translation>
     </message>
     <message>
+        <source>Off-topic messages these thresholds would answer: {m}</source>
+        <translation>这些阈值会直接回答的无关消息：{m}</translation>
+    </message>
+    <message>
         <source>Per standard question (top-1 of the held-out questions); double-click to open it:</source>
         <translation>每个标准问的成绩（留出问题的 Top-1）；双击可打开它：</translation>
     </message>
@@ -2090,8 +2098,8 @@ Add one with New, or import a file.</source>
         <translation>精确率</translation>
     </message>
     <message>
-        <source>Precision target {t} not reached while answering at least {c} of in-scope questions: at that coverage, answered questions are right {p} of the time ({b} at the least, with 90% confidence). More similar questions (or fewer overlapping standard questions) would help; or set the thresholds by hand below.</source>
-        <translation>在至少回答 {c} 的范围内问题时未达到精确率目标 {t}：此覆盖率下，直接回答的问题正确率为 {p}（90% 置信下至少 {b}）。增加相似问（或减少相互重叠的标准问）会有帮助；也可以在下方手动设置阈值。</translation>
+        <source>Precision target {t} not reached while answering at least {c} of in-scope questions: at that coverage, answered questions are right {p} of the time ({b} at the least, with 90% confidence).</source>
+        <translation>在至少回答 {c} 的范围内问题时未达到精确率目标 {t}：此覆盖率下，直接回答的问题正确率为 {p}（90% 置信下至少 {b}）。</translation>
     </message>
     <message>
         <source>Queries use the calibrated thresholds.</source>
@@ -2216,6 +2224,10 @@ Add one with New, or import a file.</source>
     <message>
         <source>{p} problems, {w} warnings, {i} notes, from the check before this version was trained (or Check now). Fix the problems first: they teach the model contradictions.</source>
         <translation>{p} 个问题、{w} 个警告、{i} 个提示，来自训练这个版本之前的检查（或“立即检查”）。请先修正问题：它们会让模型学到自相矛盾的东西。</translation>
+    </message>
+    <message>
+        <source>{s} of the wrong answers would be off-topic messages. Mark those your shop receives as matching nothing (the inbox); add any of these that are your shop&apos;s business as similar questions; once the log holds your traffic, calibrate for it; or set the thresholds by hand below.</source>
+        <translation>答错的回答中有 {s} 会是无关消息。把店铺收到的这类消息标为“不匹配任何问题”（收件箱）；其中属于本店业务的，加为相似问；日志积累了店铺的真实流量后，按流量校准；也可以在下方手动设置阈值。</translation>
     </message>
     <message>
         <source>{texts} belong to {n} standard questions: {standards}; queries that match them are suggested, not answered</source>

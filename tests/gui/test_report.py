@@ -43,6 +43,13 @@ def test_report_shows_both_models_and_sets_thresholds_by_hand(qtbot, store, tiny
     assert dialog.note.isVisibleTo(dialog) == missed
     if missed:
         assert "not reached" in dialog.note.text() and f"{100 * calibrated['precision']:.1f}%" in dialog.note.text()
+    # which way a missed target points: off-topic messages (with the ones it would answer), or confusion
+    missed_t = {**calibrated, "precision": 0.86, "precision_lower_bound": 0.79, "wrong_offtopic_share": 0.6}
+    shown = [{"text": "这个零食保质期多久", "standard": "机器保修期是多久？", "score": 0.745}]
+    text = dialog._missed_text(missed_t, shown)
+    assert "60.0% of the wrong answers would be off-topic" in text and "这个零食保质期多久 → 机器保修期是多久？ (0.745)" in text
+    text = dialog._missed_text({**missed_t, "wrong_offtopic_share": 0.2}, [])
+    assert "held-out questions given another standard question" in text and "Off-topic messages" not in text
 
     changed = []
     dialog.thresholds_changed.connect(lambda: changed.append(1))

@@ -50,6 +50,20 @@ def test_unreachable_target_keeps_the_coverage_floor_and_says_so():
     t = calibrate(s, target_precision=0.95, min_coverage=0.5)
     assert t["coverage"] >= 0.5 and t["precision"] < 0.95
     assert "not reached" in t["note"] and f"{t['precision']:.1%}" in t["note"]
+    # Every none question here is weighted to ten per in-scope one: most of what goes wrong is off topic.
+    assert 0.5 < t["wrong_offtopic_share"] <= 1 and f"{t['wrong_offtopic_share']:.0%} would be off-topic" in t["note"]
+
+
+def test_a_missed_target_says_whether_confusion_or_offtopic_messages_cost_it():
+    """In-scope questions that often get the wrong standard question, and none questions that are
+    never answered: every wrong answer is confusion, none is off topic."""
+    rng = np.random.default_rng(3)
+    s = scored([(x, 0.1) for x in rng.uniform(0.8, 1.0, 70)], [(0.3, 0.2)] * 50,
+               wrong=[(x, 0.1) for x in rng.uniform(0.8, 1.0, 30)])
+    t = calibrate(s)
+    assert t["precision"] < 0.95 and t["wrong_offtopic_share"] == 0.0
+    assert "0% would be off-topic messages and 100% held-out questions" in t["note"]
+    assert calibrate(scored([(0.95, 0.1)] * 300, [(0.3, 0.2)] * 50))["wrong_offtopic_share"] is None  # met
 
 
 def test_curve_trades_coverage_for_precision():

@@ -32,6 +32,14 @@ def test_untuned_version_is_calibrated_on_leave_one_out_and_builtin_none(store, 
     assert len(report["per_class"]) == 4 and report["curve"]
     hist = report["histograms"]
     assert len(hist["bins"]) == len(hist["matched"]) + 1 and sum(hist["none"]) == held["n_none_report"]
+    # the calibrating none questions the chosen setting answers, most confident first, named for the operator
+    shown = report["offtopic_answered"]
+    n_answered = round(v.thresholds["none_answered"] * v.thresholds["n_none"])
+    assert len(shown) == min(n_answered, 8)
+    standards = {s.text for s in store.standards(tiny_shop.id)}
+    assert all(o["score"] >= v.thresholds["answer"] and o["standard"] in standards and calibration_half(o["text"])
+               for o in shown)
+    assert [o["score"] for o in shown] == sorted((o["score"] for o in shown), reverse=True)
 
 
 def test_test_questions_are_held_out_and_never_training_data(store, tiny_shop):
@@ -91,3 +99,22 @@ def test_queries_use_the_thresholds_and_the_operators_override(store, tiny_shop)
     set_threshold_override(store, tiny_shop.id, answer=None, margin=None)
     assert "overridden" not in effective_thresholds(store, tiny_shop.id, v)
     assert matcher.query("发票怎么开").decision == "answer"
+
+
+def test_the_offtopic_messages_a_setting_answers_are_listed_most_confident_first():
+    import numpy as np
+
+    from desktop_app.core.calibration import GUARD_OFF, Scored
+    from desktop_app.core.report import Questions, offtopic_answered
+
+    q = Questions(origin="none")
+    for text, expected in (("怎么退货", 1), ("在吗", None), ("讲个笑话", None), ("天气如何", None), ("你好", None)):
+        q.add(text, expected)
+    s1 = np.array([0.95, 0.91, 0.97, 0.99, 0.5])
+    margin = np.array([0.2, 0.2, 0.2, 0.01, 0.2])  # 天气如何 is a toss-up: not answered at a 0.05 lead
+    none = np.array([e is None for e in q.expected])
+    scored = Scored(s1, margin, ~none, ~none, none)
+    shown = offtopic_answered({"pred": np.array([1, 2, 1, 2, 1])}, scored, q, (0.9, 0.05, GUARD_OFF),
+                              {1: "怎么退货？", 2: "在线客服"})
+    assert shown == [{"text": "讲个笑话", "standard": "怎么退货？", "score": 0.97},
+                     {"text": "在吗", "standard": "在线客服", "score": 0.91}]

@@ -295,14 +295,7 @@ class ReportDialog(QDialog):
         self.calibrated.setText(text)
         # Worded here from calibration's facts, not its English note, so it follows the UI language.
         missed = bool(t.get("note")) and t.get("target_precision") is not None
-        self.note.setText(self.tr(
-            "Precision target {t} not reached while answering at least {c} of in-scope questions: at that "
-            "coverage, answered questions are right {p} of the time ({b} at the least, with 90% confidence). "
-            "More similar questions (or fewer overlapping standard questions) would help; or set the "
-            "thresholds by hand below.").format(
-            t=pct(t.get("target_precision")), c=pct(t.get("min_coverage")), p=pct(t.get("precision")),
-            b=pct(t.get("precision_lower_bound")))
-            if missed else "")
+        self.note.setText(self._missed_text(t, (r or {}).get("offtopic_answered") or []) if missed else "")
         self.note.setVisible(missed)
         if self.version is not None:
             current = effective_thresholds(self.store, self.shop_id, self.version)
@@ -313,6 +306,29 @@ class ReportDialog(QDialog):
             self.override_label.setText(self.tr("Set by hand: {keys}. Queries use these.").format(
                 keys=", ".join(over)) if over else self.tr("Queries use the calibrated thresholds."))
             self.reset_button.setEnabled(bool(over))
+
+    def _missed_text(self, t: dict, offtopic: list[dict]) -> str:
+        """Why calibration kept the coverage floor, and which way to go: the shop's confusable standard
+        questions, or the off-topic messages its answers would take in (examples from the report)."""
+        text = self.tr(
+            "Precision target {t} not reached while answering at least {c} of in-scope questions: at that "
+            "coverage, answered questions are right {p} of the time ({b} at the least, with 90% confidence).").format(
+            t=pct(t.get("target_precision")), c=pct(t.get("min_coverage")), p=pct(t.get("precision")),
+            b=pct(t.get("precision_lower_bound")))
+        share = t.get("wrong_offtopic_share")
+        if share is None or share < 0.5:
+            text += " " + self.tr("Most wrong answers are held-out questions given another standard question: "
+                                  "more similar questions (or fewer overlapping standard questions, see the "
+                                  "Standard questions tab) would help; or set the thresholds by hand below.")
+        else:
+            text += " " + self.tr("{s} of the wrong answers would be off-topic messages. Mark those your shop "
+                                  "receives as matching nothing (the inbox); add any of these that are your shop's "
+                                  "business as similar questions; once the log holds your traffic, calibrate for "
+                                  "it; or set the thresholds by hand below.").format(s=pct(share))
+        if offtopic:
+            shown = "; ".join(f"{o['text']} → {o['standard']} ({_num(o['score'])})" for o in offtopic[:5])
+            text += "\n" + self.tr("Off-topic messages these thresholds would answer: {m}").format(m=shown)
+        return text
 
     def _fill_classes(self, r: dict) -> None:
         self.class_table.setSortingEnabled(False)
