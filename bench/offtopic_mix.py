@@ -214,6 +214,17 @@ def label_share(store, shop_id: int, in_scope: list, share: float, seed: int) ->
     return labelled, rest
 
 
+def draw_offtopic(spec: dict, matcher, n_in_scope: int, ratio: float, seed: int = 0) -> tuple[list, list]:
+    """(the pool, the drawn off-topic messages): `ratio` per in-scope question, none of them a shop
+    question or a built-in message (the built-in set is never measured on)."""
+    from desktop_app.core.normalize import normalize_text
+
+    shop_texts = set(matcher.index.texts.values())
+    known = set(matcher.offtopic_index.texts.values())
+    pool = [(t, c) for t, c in dict.fromkeys(spec["pool"]) if normalize_text(t) not in shop_texts | known]
+    return pool, random.Random(seed).sample(pool, min(len(pool), int(ratio * n_in_scope)))
+
+
 def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int = 0,
         recalibrate: bool = False, offtopic_weight: float = 0.0, labelled: float = 0.0) -> dict:
     from desktop_app.core.matcher import Matcher
@@ -230,10 +241,7 @@ def run(spec: dict, ratio: float, reuse: bool, seed: int = 0, train_every: int =
         labelled_questions, in_scope = label_share(store, shop_id, in_scope, labelled, seed)
         n_labelled = len(labelled_questions)
         matcher = Matcher.open(store, shop_id)  # with the thresholds calibrated on them
-    known = set(matcher.offtopic_index.texts.values())  # the built-in set: never measured on
-    pool = [(t, c) for t, c in dict.fromkeys(spec["pool"]) if normalize_text(t) not in shop_texts | known]
-    rng = random.Random(seed)
-    drawn = rng.sample(pool, min(len(pool), int(ratio * len(in_scope))))
+    pool, drawn = draw_offtopic(spec, matcher, len(in_scope), ratio, seed)
     texts = [t for t, _ in in_scope] + [t for t, _ in drawn]
     expected = [e for _, e in in_scope] + [None] * len(drawn)
     results = matcher.query_many(texts)
