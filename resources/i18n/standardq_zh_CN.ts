@@ -2066,6 +2066,10 @@ Add one with New, or import a file.</source>
         <translation>模型 v{id}</translation>
     </message>
     <message>
+        <source>More similar questions (or fewer overlapping standard questions) would help; or set the thresholds by hand below.</source>
+        <translation>增加相似问（或减少相互重叠的标准问）会有帮助；也可以在下方手动设置阈值。</translation>
+    </message>
+    <message>
         <source>Most confused: the held-out question belonged to the first, and matched the second:</source>
         <translation>最常混淆：留出问题属于前者，却匹配到了后者：</translation>
     </message>

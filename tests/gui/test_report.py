@@ -50,6 +50,8 @@ def test_report_shows_both_models_and_sets_thresholds_by_hand(qtbot, store, tiny
     assert "60.0% of the wrong answers would be off-topic" in text and "这个零食保质期多久 → 机器保修期是多久？ (0.745)" in text
     text = dialog._missed_text({**missed_t, "wrong_offtopic_share": 0.2}, [])
     assert "held-out questions given another standard question" in text and "Off-topic messages" not in text
+    text = dialog._missed_text({**missed_t, "wrong_offtopic_share": None}, [])  # too few to prove it, none wrong
+    assert "given another standard question" not in text and "More similar questions" in text
 
     changed = []
     dialog.thresholds_changed.connect(lambda: changed.append(1))

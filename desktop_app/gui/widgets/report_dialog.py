@@ -316,7 +316,10 @@ class ReportDialog(QDialog):
             t=pct(t.get("target_precision")), c=pct(t.get("min_coverage")), p=pct(t.get("precision")),
             b=pct(t.get("precision_lower_bound")))
         share = t.get("wrong_offtopic_share")
-        if share is None or share < 0.5:
+        if share is None:  # nothing answered wrongly: too few held-out questions to prove the target
+            text += " " + self.tr("More similar questions (or fewer overlapping standard questions) would help; "
+                                  "or set the thresholds by hand below.")
+        elif share < 0.5:
             text += " " + self.tr("Most wrong answers are held-out questions given another standard question: "
                                   "more similar questions (or fewer overlapping standard questions, see the "
                                   "Standard questions tab) would help; or set the thresholds by hand below.")
