@@ -190,6 +190,7 @@ def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
                     key = (-o["coverage"], p, -margin, -guard)
                     if floor is None or key > floor[0]:
                         floor = (key, float(t), margin, guard, o)
+    share = None  # of the wrong answers, the off-topic ones' share: said only when the target is missed
     if best is not None:
         _, answer, margin, guard, o = best
         note = ""
@@ -232,7 +233,7 @@ def calibrate(scored: Scored, target_precision: float = TARGET_PRECISION,
             "precision": round(_precision(o), 4), "precision_unweighted": round(o["precision"], 4),
             "precision_lower_bound": round(_bound(o), 4), "coverage": round(o["coverage"], 4),
             "none_answered": round(o["none_answered"], 4), "n_in_scope": n_in, "n_none": n_none, "note": note,
-            "wrong_offtopic_share": None if best is not None else wrong_offtopic_share(o)}
+            "wrong_offtopic_share": share}
 
 
 def wrong_offtopic_share(o: dict) -> float | None:

@@ -72,18 +72,25 @@ def builtin_label(norm: str) -> int:
     return BUILTIN_BASE + int.from_bytes(hashlib.sha1(norm.encode("utf-8")).digest()[:5], "big")
 
 
+def builtin_outside(texts) -> list[str]:
+    """The built-in messages that are none of `texts` (the shop's own questions, negatives) but for
+    punctuation and spacing (dedup_key): where the shop says the same, the shop's word wins. The
+    off-topic index and the report's none questions both take the built-in set through here."""
+    keys = {dedup_key(t) for t in texts}
+    return [t for t in builtin_offtopic() if dedup_key(t) not in keys]
+
+
 def offtopic_entries(store, shop_id: int, shop_entries: list[IndexEntry] | None = None) -> list[IndexEntry]:
     """What the off-topic index holds: the shop's negatives, then the built-in messages that are
-    not also one of the shop's own questions (the shop's word wins). `shop_entries`: the shop
-    index's entries when the caller has them."""
+    not also one of the shop's own questions (builtin_outside). `shop_entries`: the shop index's
+    entries when the caller has them."""
     own = [IndexEntry(n.id, OWN, n.norm) for n in store.negatives(shop_id)]
     shop_entries = store.index_entries(shop_id) if shop_entries is None else shop_entries
-    shop_keys = {dedup_key(e.norm) for e in shop_entries} | {dedup_key(e.norm) for e in own}
     seen: set[int] = set()
     builtin = []
-    for norm in builtin_offtopic():
+    for norm in builtin_outside([e.norm for e in shop_entries] + [e.norm for e in own]):
         label = builtin_label(norm)
-        if dedup_key(norm) not in shop_keys and label not in seen:
+        if label not in seen:
             seen.add(label)
             builtin.append(IndexEntry(label, BUILTIN, norm))
     return own + builtin

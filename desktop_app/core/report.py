@@ -29,8 +29,8 @@ import numpy as np
 
 from .calibration import GUARD_OFF, Scored, answered, calibrate, calibration_half, curve, outcome
 from .model_files import base_onnx_dir
-from .normalize import dedup_key, normalize_text
-from .offtopic import (BUILTIN_BASE, BuiltinVectorCache, best_shop_scores, builtin_label, builtin_offtopic,
+from .normalize import normalize_text
+from .offtopic import (BUILTIN_BASE, BuiltinVectorCache, best_shop_scores, builtin_label, builtin_outside,
                        nearest_offtopic, shadow_score, training_offtopic)
 from .reporter import NULL, Reporter
 from .traffic_mix import TrafficMix, shop_mix
@@ -114,7 +114,8 @@ def class_score_matrix(queries: np.ndarray, entries: Entries, rule: str, exclude
 def score(queries: np.ndarray, questions: Questions, entries: Entries, rule: str) -> dict:
     """Per question: predicted class, s1, s2, rank of the expected class (0-based, -1 none)."""
     label_row = {int(lab): i for i, lab in enumerate(entries.labels)}
-    exclude = np.asarray([label_row.get(lab, -1) if lab is not None else -1 for lab in questions.own_label])
+    exclude = np.asarray([label_row.get(lab, -1) if lab is not None else -1 for lab in questions.own_label],
+                         dtype=np.int64)  # an index even when there are no questions (an empty none half)
     mat = class_score_matrix(queries, entries, rule, exclude)
     classes = entries.classes
     order = np.argsort(-mat, axis=1)
@@ -217,12 +218,10 @@ def none_questions(store, shop_id: int, shop_texts: set[str], trained: frozenset
         q.add(text, None)
     builtin = 0
     taken = set(own) | trained
-    # Compared as the off-topic index compares them (offtopic_entries): a built-in message that is one
-    # of the shop's questions but for punctuation is the shop's, not a none question. Compared as
-    # plain text, smp2019-as-a-shop's 红烧排骨怎么做 (its similar question 红烧排骨怎么做？) was one.
-    shop_keys = {dedup_key(t) for t in shop_texts}
-    for text in builtin_offtopic():
-        if dedup_key(text) not in shop_keys and text not in taken:
+    # The same built-in messages as the off-topic index holds: compared as plain text instead,
+    # smp2019-as-a-shop's 红烧排骨怎么做 (its similar question 红烧排骨怎么做？) was a none question.
+    for text in builtin_outside(shop_texts):
+        if text not in taken:
             q.add(text, None, builtin_label(text))
             builtin += 1
     return q, builtin
